@@ -1,0 +1,138 @@
+//! `Body<T>`: the JSON request extractor. Not JSON → 400 with where it broke; JSON that breaks
+//! the contract → 422 naming every bad field. The check is the OpenAPI schema of `T` itself
+//! (see [`crate::contract`]), so what the spec promises and what the server enforces are one.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::{
+    contract,
+    problem::{ApiError, FieldError},
+};
+
+/// The largest request body accepted, in bytes (`KEFU_BODY_LIMIT`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON body checked against `T`'s schema, deserialized and validated.
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T> Body<T> {
+    /// The checked value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> FromRequest for Body<T>
+where
+    T: DeserializeOwned + ToSchema + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Err(ApiError::PayloadTooLarge(limit));
+            }
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let mut bytes = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+                if bytes.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge(limit));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            parse::<T>(&bytes).map(Body)
+        })
+    }
+}
+
+/// Parses and checks a body: syntax, then the schema, then serde, then `validator`.
+pub fn parse<T: DeserializeOwned + ToSchema + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::MalformedJson(format!(
+            "{} at line {}, column {}",
+            syntax_reason(&e),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let errors = contract::check::<T>(&value);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let field = e.path().to_string();
+        ApiError::field(&field, "invalid", e.into_inner().to_string())
+    })?;
+    parsed.validate().map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    Ok(parsed)
+}
+
+fn syntax_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the problem says it once, in its own words.
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Flattens `validator` errors into field errors with dotted paths.
+pub fn validation_errors(e: &validator::ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for (field, kind) in e.errors() {
+        match kind {
+            validator::ValidationErrorsKind::Field(errs) => {
+                for err in errs {
+                    let message = err
+                        .message
+                        .as_ref()
+                        .map_or_else(|| err.code.to_string(), |m| m.to_string());
+                    out.push(FieldError::new(field.to_string(), &err.code, message));
+                }
+            }
+            validator::ValidationErrorsKind::Struct(inner) => {
+                for mut nested in validation_errors(inner) {
+                    nested.field = format!("{field}.{}", nested.field);
+                    out.push(nested);
+                }
+            }
+            validator::ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    for mut nested in validation_errors(inner) {
+                        nested.field = format!("{field}[{i}].{}", nested.field);
+                        out.push(nested);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}

@@ -1,0 +1,106 @@
+//! The `kefu` command line.
+
+use std::{io::BufRead, path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Parser, Subcommand};
+use kefu_domain::clock::{Clock, SystemClock};
+use kefu_persistence::jwt_keys;
+
+use crate::{
+    app,
+    auth::tokens,
+    config::{Secret, Settings},
+    server, telemetry,
+};
+
+/// kefu (客服): the customer-service backend of a real-estate group.
+#[derive(Debug, Parser)]
+#[command(name = "kefu", version, about, long_about = None)]
+pub struct Cli {
+    /// A settings file (TOML); `KEFU_*` environment variables override it. Default: ./kefu.toml if present.
+    #[arg(long, global = true, env = "KEFU_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the API (KEFU_LISTEN, default 127.0.0.1:8080).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (JSON) to standard output.
+    Openapi,
+    /// Create an administrator. The password comes from --password or, if absent, the first
+    /// line of standard input (keeps it out of the process list and shell history).
+    CreateAdmin {
+        /// The sign-in name.
+        #[arg(long)]
+        username: String,
+        /// The password (at least 8 characters).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Make a new access-token signing key. Tokens signed with the old key keep working until
+    /// they expire; new tokens carry the new key id.
+    RotateJwtKey,
+}
+
+/// Runs the command line; errors are one line on standard error.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kefu: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ").replace('\n', " ")
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Openapi = cli.command {
+        println!("{}", app::spec().to_pretty_json()?);
+        return Ok(());
+    }
+    let settings = Settings::from_env(cli.config.as_deref())?;
+    telemetry::init(settings.log_format);
+    match cli.command {
+        Command::Serve => actix_web::rt::System::new().block_on(server::serve(settings)),
+        Command::Migrate => {
+            server::open_database(&settings)?;
+            eprintln!("kefu: the database {} is up to date", settings.database_url);
+            Ok(())
+        }
+        Command::CreateAdmin { username, password } => {
+            let password = match password {
+                Some(p) => Secret::new(p),
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    Secret::new(line.trim_end_matches(['\r', '\n']))
+                }
+            };
+            let db = server::open_database(&settings)?;
+            let user = server::create_admin(&db, &username, &password, &SystemClock)?;
+            eprintln!("kefu: created administrator {:?} ({})", user.username, user.id);
+            Ok(())
+        }
+        Command::RotateJwtKey => {
+            let db = server::open_database(&settings)?;
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let kid = uuid::Uuid::now_v7().to_string();
+            jwt_keys::rotate(&mut *db.conn()?, &kid, &tokens::new_secret(), clock.now())?;
+            eprintln!("kefu: new signing key {kid}; older keys verify until their tokens expire");
+            Ok(())
+        }
+        Command::Openapi => Ok(()),
+    }
+}

@@ -1,0 +1,144 @@
+//! The OpenAPI document: collected from the registered handlers (one source with the router),
+//! then completed with the problems every operation can answer, so the contract lists every
+//! status kefu sends.
+
+use utoipa::{
+    Modify, OpenApi,
+    openapi::{
+        self, ContentBuilder, Ref, RefOr, ResponseBuilder,
+        path::Operation,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
+};
+
+use crate::problem::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kefu",
+        description = "kefu (客服): the customer-service backend of a real-estate group. Complaints from \
+intake to archive on working-day deadlines, approvals, callbacks and surveys, and scheduled reports.\n\n\
+Errors are `application/problem+json` (RFC 9457) with a stable `code`; validation problems name each \
+field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness, readiness, metrics"),
+        (name = "auth", description = "Sign-in and token refresh"),
+        (name = "me", description = "The signed-in user"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+            ),
+        );
+    }
+}
+
+/// The base document (info, components) that the handlers' paths are added to.
+pub fn base() -> openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+fn problem(description: &str) -> RefOr<openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::problem::PROBLEM_JSON,
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
+            .build(),
+    )
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+}
+
+/// Adds the problems any operation may answer: 500 always; 401 when it needs a token;
+/// 400/413/415/422 when it takes a body; 422 when it takes parameters.
+pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in ops.into_iter().flatten() {
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                add(op, "401", "No, expired or invalid bearer token");
+            }
+            if op.request_body.is_some() {
+                add(op, "400", "The body is not JSON (`malformed_json`)");
+                add(op, "413", "The body is larger than the limit (`payload_too_large`)");
+                add(op, "415", "The body is not application/json (`unsupported_media_type`)");
+                add(op, "422", "The body breaks the schema; `errors[]` names each field");
+            }
+            if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                add(op, "422", "A parameter is invalid; `errors[]` names it");
+            }
+            add(op, "500", "An unexpected failure (`internal_error`)");
+        }
+    }
+    doc
+}
+
+/// Which methods each path template answers, for 405 with `Allow`.
+#[derive(Debug, Default)]
+pub struct RouteTable(Vec<(Vec<String>, Vec<String>)>);
+
+impl RouteTable {
+    /// The table of a document's paths plus `extra` (path, method) pairs served outside it.
+    pub fn new(doc: &openapi::OpenApi, extra: &[(&str, &str)]) -> Self {
+        let mut routes: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        let mut push = |template: &str, method: &str| {
+            let segments: Vec<String> = template.split('/').map(str::to_owned).collect();
+            match routes.iter_mut().find(|(s, _)| *s == segments) {
+                Some((_, methods)) => methods.push(method.to_owned()),
+                None => routes.push((segments, vec![method.to_owned()])),
+            }
+        };
+        for (template, item) in &doc.paths.paths {
+            let methods = [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ];
+            for (method, op) in methods {
+                if op.is_some() {
+                    push(template, method);
+                }
+            }
+        }
+        for (template, method) in extra {
+            push(template, method);
+        }
+        Self(routes)
+    }
+
+    /// The methods `path` answers to, if any template matches it.
+    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments
+                        .iter()
+                        .zip(&parts)
+                        .all(|(s, p)| s == p || (s.starts_with('{') && !p.is_empty()))
+            })
+            .map(|(_, methods)| methods.clone())
+    }
+}

@@ -1,0 +1,201 @@
+//! Errors as RFC 9457 problems: one `ApiError` maps every failure to a status and a stable `code`.
+
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
+use kefu_persistence::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation_failed", "title": "Unprocessable Content", "status": 422,
+    "detail": "1 field is invalid", "code": "validation_failed",
+    "errors": [{"field": "password", "code": "required", "message": "this field is required"}]
+}))]
+pub struct Problem {
+    /// A URI reference naming the kind of problem: `/problems/{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: String,
+    /// Stable, snake_case; clients branch on this.
+    pub code: String,
+    /// One entry per bad field, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Where: a JSON pointer-like dotted path into the body (`items[2].name`), or a parameter name.
+    pub field: String,
+    /// Stable, snake_case: `required`, `invalid_type`, `too_long`, `unknown_field`, …
+    pub code: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error.
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.to_owned(), message: message.into() }
+    }
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON at all.
+    #[error("the body is not valid JSON: {0}")]
+    MalformedJson(String),
+    /// Well-formed input with wrong or missing fields.
+    #[error("{} invalid", plural(.0.len(), "field is", "fields are"))]
+    Validation(Vec<FieldError>),
+    /// The body is not `application/json`.
+    #[error("the body must be application/json")]
+    UnsupportedMediaType,
+    /// The body is larger than the configured limit.
+    #[error("the body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    /// No such resource (or not visible to the caller).
+    #[error("no such resource")]
+    NotFound,
+    /// The resource exists but not with this method.
+    #[error("method not allowed; allowed: {}", .0.join(", "))]
+    MethodNotAllowed(Vec<String>),
+    /// Authentication failed; the code says why.
+    #[error("{1}")]
+    Unauthorized(&'static str, String),
+    /// Authenticated, but not allowed to do this.
+    #[error("you may not do this")]
+    Forbidden,
+    /// Conflicts with the current state (e.g. a taken name).
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` names an older version.
+    #[error("the resource changed since you read it (now at version {0})")]
+    StaleVersion(i64),
+    /// The database does not answer.
+    #[error("the database is not available")]
+    Unavailable,
+    /// A bug or an unexpected failure; details are logged, not returned.
+    #[error("internal error")]
+    Internal(String),
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+impl ApiError {
+    /// The stable `code` of this problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MalformedJson(_) => "malformed_json",
+            Self::Validation(_) => "validation_failed",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::Unauthorized(code, _) => code,
+            Self::Forbidden => "forbidden",
+            Self::Conflict(_) => "conflict",
+            Self::StaleVersion(_) => "stale_version",
+            Self::Unavailable => "database_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// A single-field validation problem.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The problem document.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        Problem {
+            kind: format!("/problems/{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: self.code().to_owned(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unauthorized(..) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_JSON);
+        match self {
+            Self::Unauthorized(..) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::MethodNotAllowed(allow) => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            _ => {}
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::StaleVersion { current } => Self::StaleVersion(current),
+            StoreError::Conflict(what) => Self::Conflict(what),
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable");
+                Self::Unavailable
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+/// The result type of handlers.
+pub type ApiResult<T> = Result<T, ApiError>;

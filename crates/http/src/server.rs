@@ -1,0 +1,108 @@
+//! Start-up: connect, migrate, make sure a signing key and (optionally) an admin exist, serve.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{HttpServer, dev::Server};
+use anyhow::Context;
+use kefu_domain::clock::{Clock, SystemClock};
+use kefu_persistence::{Db, PoolOptions, audit::Actor, migrate, users};
+
+use crate::{
+    app::{self, AppParts},
+    auth::password,
+    config::{Secret, Settings},
+    state::{AppState, ensure_signing_key},
+};
+
+/// Opens the database and brings its schema up to date.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url, PoolOptions::default())
+        .with_context(|| format!("cannot open the database {}", settings.database_url))?;
+    let applied = migrate::run_pending(&mut *db.conn()?)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "migrations applied");
+    }
+    Ok(db)
+}
+
+/// Creates an administrator (the first, or another).
+pub fn create_admin(
+    db: &Db,
+    username: &str,
+    password: &Secret,
+    clock: &dyn Clock,
+) -> anyhow::Result<users::User> {
+    anyhow::ensure!(!username.trim().is_empty(), "the username must not be empty");
+    anyhow::ensure!(
+        password.expose().chars().count() >= 8,
+        "the password must have at least 8 characters"
+    );
+    let hash = password::hash(password.expose()).map_err(anyhow::Error::msg)?;
+    let user = users::create(
+        &mut *db.conn()?,
+        users::NewUser {
+            username: username.to_owned(),
+            display_name: username.to_owned(),
+            password_hash: hash,
+            is_admin: true,
+        },
+        Actor::System,
+        clock.now(),
+    )?;
+    Ok(user)
+}
+
+/// Prepares the state a server runs on: signing key, bootstrap admin.
+pub fn prepare(db: Db, clock: Arc<dyn Clock>, settings: &Settings) -> anyhow::Result<AppState> {
+    let now = clock.now();
+    ensure_signing_key(&mut *db.conn()?, settings.jwt_secret.as_ref().map(Secret::expose), now)?;
+    let no_users = users::count(&mut *db.conn()?)? == 0;
+    match (&settings.bootstrap_admin_password, no_users) {
+        (Some(password), true) => {
+            create_admin(&db, "admin", password, clock.as_ref())?;
+            tracing::info!("created the first administrator, user \"admin\"");
+        }
+        (None, true) => tracing::warn!(
+            "no user exists yet: create the first administrator with \
+             `kefu create-admin --username admin` (or set KEFU_BOOTSTRAP_ADMIN_PASSWORD)"
+        ),
+        _ => {}
+    }
+    Ok(AppState::new(db, clock))
+}
+
+/// Starts serving on `listener`; the returned server stops gracefully on SIGTERM/SIGINT
+/// (in-flight requests finish, for up to 30 s).
+pub fn start(
+    listener: TcpListener,
+    parts: AppParts,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
+    let mut server = HttpServer::new(move || app::build(parts.clone())).shutdown_timeout(30);
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.listen(listener)?.run())
+}
+
+/// `kefu serve`.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let listen = settings.listen.clone();
+    let prepared = {
+        let settings = settings.clone();
+        actix_web::web::block(move || -> anyhow::Result<AppState> {
+            let db = open_database(&settings)?;
+            prepare(db, Arc::new(SystemClock), &settings)
+        })
+        .await??
+    };
+    let listener =
+        TcpListener::bind(&listen).with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %settings.database_url, "kefu is serving");
+    eprintln!("kefu is serving on http://{addr} (API docs: http://{addr}/docs)");
+    let parts = AppParts::new(prepared, settings.body_limit);
+    start(listener, parts, settings.workers)?.await?;
+    tracing::info!("kefu stopped");
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! kefu-persistence: diesel over PostgreSQL and SQLite through one code path.
+//!
+//! Every query takes `&mut DbConnection`, so operations compose inside one transaction:
+//! a state change, its audit event and (later) its outbox message commit together or not at all.
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod ids;
+pub mod jwt_keys;
+pub mod migrate;
+pub mod refresh_tokens;
+pub mod schema;
+pub mod url;
+pub mod users;
+
+pub use db::{Db, DbConnection, PoolOptions, transaction};
+pub use error::StoreError;
+pub use url::DatabaseUrl;

@@ -1,0 +1,173 @@
+//! Users: people who sign in. Disabled, never deleted (the audit trail refers to them).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::{
+    audit::{self, Actor, NewAuditEvent},
+    db::DbConnection,
+    error::StoreError,
+    ids::{from_db, new_id, to_db},
+    schema::users,
+};
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// UUIDv7.
+    pub id: String,
+    /// Unique sign-in name.
+    pub username: String,
+    /// The name people read.
+    pub display_name: String,
+    /// The argon2id PHC string; never leaves the server.
+    pub password_hash: String,
+    /// Whether the user administers this deployment.
+    pub is_admin: bool,
+    /// When the user was disabled; a disabled user cannot sign in or refresh.
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// When the user was created.
+    pub created_at: DateTime<Utc>,
+    /// When the user last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Optimistic-concurrency version, the ETag.
+    pub version: i64,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    username: String,
+    display_name: String,
+    password_hash: String,
+    is_admin: bool,
+    disabled_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i64,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        Self {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            password_hash: r.password_hash,
+            is_admin: r.is_admin,
+            disabled_at: r.disabled_at.map(from_db),
+            created_at: from_db(r.created_at),
+            updated_at: from_db(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+/// What is needed to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Unique sign-in name.
+    pub username: String,
+    /// The name people read.
+    pub display_name: String,
+    /// An argon2id PHC string (hashing happens before the store is called).
+    pub password_hash: String,
+    /// Whether the user administers this deployment.
+    pub is_admin: bool,
+}
+
+/// Creates a user and its `user.created` audit event in one transaction.
+pub fn create(
+    conn: &mut DbConnection,
+    new: NewUser,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    conn.transaction(|conn| {
+        let id = new_id();
+        let at = to_db(now);
+        diesel::insert_into(users::table)
+            .values((
+                users::id.eq(&id),
+                users::username.eq(&new.username),
+                users::display_name.eq(&new.display_name),
+                users::password_hash.eq(&new.password_hash),
+                users::is_admin.eq(new.is_admin),
+                users::created_at.eq(at),
+                users::updated_at.eq(at),
+                users::version.eq(1_i64),
+            ))
+            .execute(conn)
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict(format!("username {:?} is taken", new.username))
+                }
+                other => other,
+            })?;
+        audit::record(
+            conn,
+            NewAuditEvent {
+                at: now,
+                actor,
+                action: "user.created",
+                subject_type: "user",
+                subject_id: Some(&id),
+                request_id: None,
+                payload: serde_json::json!({ "username": new.username, "is_admin": new.is_admin }),
+            },
+        )?;
+        get(conn, &id)
+    })
+}
+
+/// The user with this id.
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<User, StoreError> {
+    let row: UserRow =
+        users::table.find(id).select(UserRow::as_select()).first(conn).map_err(StoreError::from)?;
+    Ok(row.into())
+}
+
+/// The user with this sign-in name, if any.
+pub fn find_by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> Result<Option<User>, StoreError> {
+    let row: Option<UserRow> = users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(User::from))
+}
+
+/// How many users exist (disabled ones included).
+pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// Renames a user if nobody changed it since `expected_version` was read.
+pub fn rename(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i64,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    conn.transaction(|conn| {
+        let changed = diesel::update(
+            users::table.filter(users::id.eq(id)).filter(users::version.eq(expected_version)),
+        )
+        .set((
+            users::display_name.eq(display_name),
+            users::updated_at.eq(to_db(now)),
+            users::version.eq(users::version + 1),
+        ))
+        .execute(conn)?;
+        let user = get(conn, id)?;
+        if changed == 0 {
+            return Err(StoreError::StaleVersion { current: user.version });
+        }
+        Ok(user)
+    })
+}
