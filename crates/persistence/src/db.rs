@@ -138,7 +138,8 @@ impl Db {
 
     /// Whether the database answers a trivial query now.
     pub fn ping(&self) -> Result<(), StoreError> {
-        self.conn()?.ping().map_err(StoreError::from)
+        let mut conn = self.pool.get_timeout(Duration::from_secs(2))?;
+        conn.ping().map_err(StoreError::from)
     }
 }
 

@@ -1,0 +1,257 @@
+//! The `kefu` binary: start-up, settings, commands, logs and graceful shutdown.
+
+use std::{
+    io::Read,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use kefu_tests::{Backend, TestDb};
+use serde_json::{Value, json};
+
+/// The `kefu` binary next to this test binary (`make test` builds it first).
+fn kefu() -> Command {
+    let bin = std::env::var_os("KEFU_BIN").map(PathBuf::from).unwrap_or_else(|| {
+        let exe = std::env::current_exe().unwrap();
+        exe.parent().unwrap().parent().unwrap().join("kefu")
+    });
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p kefu-http` (make test does)",
+        bin.display()
+    );
+    let mut cmd = Command::new(bin);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("KEFU_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(mut cmd: Command) -> Self {
+        let port = free_port();
+        let mut child = cmd
+            .arg("serve")
+            .env("KEFU_LISTEN", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut err = String::new();
+                child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+                panic!("kefu serve exited with {status}: {err}");
+            }
+            assert!(Instant::now() < deadline, "kefu serve did not listen within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, base }
+    }
+
+    /// SIGTERM, then the exit status and everything it logged.
+    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let mut err = String::new();
+        self.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        (status, err)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A tiny synchronous HTTP/1.1 client: these tests drive a child process, no runtime needed.
+mod sync_http {
+    use std::io::{Read, Write};
+
+    pub struct Response {
+        pub status: u16,
+        pub body: String,
+    }
+
+    pub fn request(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> Response {
+        let rest = url.strip_prefix("http://").unwrap();
+        let (host, path) =
+            rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+        let mut stream = std::net::TcpStream::connect(host).unwrap();
+        let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+        let body = body.unwrap_or("");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{auth}\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).unwrap();
+        let status = raw[9..12].parse().unwrap();
+        let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+        Response { status, body }
+    }
+
+    pub fn get(url: &str) -> Response {
+        request("GET", url, None, None)
+    }
+}
+
+fn login(base: &str, username: &str, password: &str) -> Value {
+    let body = json!({ "username": username, "password": password }).to_string();
+    let res = sync_http::request("POST", &format!("{base}/api/v1/auth/login"), None, Some(&body));
+    assert_eq!(res.status, 200, "{}", res.body);
+    serde_json::from_str(&res.body).unwrap()
+}
+
+fn kid(token: &str) -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let header: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token.split('.').next().unwrap()).unwrap())
+            .unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn openapi_command_prints_the_committed_spec() {
+    let out = kefu().arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("openapi/openapi.json")).unwrap())
+            .unwrap();
+    assert!(printed == committed, "run `make openapi`");
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["serve", "migrate", "openapi", "create-admin", "rotate-jwt-key"] {
+        let out = kefu().args([command, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{command} --help");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: kefu"), "{command}");
+    }
+}
+
+#[test]
+fn a_bad_database_url_stops_start_up_with_one_line() {
+    for url in ["mysql://root@localhost/kefu", "kefu.db", "postgres://h:port/db", "sqlite://"] {
+        let out = kefu().arg("serve").env("KEFU_DATABASE_URL", url).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line for {url}: {err}");
+        assert!(err.starts_with("kefu: KEFU_DATABASE_URL: "), "{err}");
+    }
+}
+
+#[test]
+fn serves_on_sqlite_under_data_by_default_and_stops_gracefully() {
+    let dir = std::env::temp_dir().join(format!("kefu-cli-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cmd = kefu();
+    cmd.current_dir(&dir)
+        .env("KEFU_LOG_FORMAT", "json")
+        .env("KEFU_JWT_SECRET", "jwt-seed-never-logged");
+    cmd.env("KEFU_BOOTSTRAP_ADMIN_PASSWORD", "bootstrap-never-logged");
+    let server = Server::start(cmd);
+    let res = sync_http::get(&format!("{}/healthz", server.base));
+    assert_eq!(res.status, 200);
+    assert!(dir.join("data/kefu.db").exists(), "the default database is ./data/kefu.db");
+    let tokens = login(&server.base, "admin", "bootstrap-never-logged");
+    assert!(kid(tokens["access_token"].as_str().unwrap()).starts_with("seed-"));
+    let (status, log) = server.terminate();
+    assert!(status.success(), "SIGTERM is a clean stop: {status}\n{log}");
+    assert!(!log.contains("never-logged"), "secrets are never logged");
+    let request_lines: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["fields"]["message"] == "request finished")
+        .collect();
+    assert!(request_lines.len() >= 2, "{log}");
+    for line in request_lines {
+        assert!(line["span"]["request_id"].is_string(), "every request line has its id: {line}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn postgres_the_same_binary_serves_on_postgresql() {
+    let test_db = TestDb::empty(Backend::Postgres);
+    let mut cmd = kefu();
+    cmd.env("KEFU_DATABASE_URL", test_db.env_url())
+        .env("KEFU_BOOTSTRAP_ADMIN_PASSWORD", "pg-admin-pass");
+    let server = Server::start(cmd);
+    assert_eq!(sync_http::get(&format!("{}/readyz", server.base)).status, 200);
+    login(&server.base, "admin", "pg-admin-pass");
+    let (status, _) = server.terminate();
+    assert!(status.success());
+}
+
+#[test]
+fn create_admin_then_rotate_the_signing_key() {
+    let test_db = TestDb::empty(Backend::Sqlite);
+    let url = test_db.env_url();
+    let out = kefu()
+        .args(["create-admin", "--username", "chen"])
+        .env("KEFU_DATABASE_URL", &url)
+        .stdin(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"chen-password-1\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = kefu()
+        .args(["create-admin", "--username", "chen", "--password", "whatever-1"])
+        .env("KEFU_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "a taken username is refused");
+
+    let mut cmd = kefu();
+    cmd.env("KEFU_DATABASE_URL", &url);
+    let server = Server::start(cmd);
+    let old = login(&server.base, "chen", "chen-password-1");
+    let old_token = old["access_token"].as_str().unwrap();
+
+    let out = kefu().arg("rotate-jwt-key").env("KEFU_DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let new = login(&server.base, "chen", "chen-password-1");
+    let new_token = new["access_token"].as_str().unwrap();
+    assert_ne!(kid(new_token), kid(old_token), "new tokens carry the new kid");
+    for token in [old_token, new_token] {
+        let me =
+            sync_http::request("GET", &format!("{}/api/v1/me", server.base), Some(token), None);
+        assert_eq!(me.status, 200, "old tokens verify until they expire: {}", me.body);
+    }
+}
+
+#[test]
+fn migrate_brings_an_empty_database_up_to_date() {
+    let test_db = TestDb::empty(Backend::Sqlite);
+    let out = kefu().arg("migrate").env("KEFU_DATABASE_URL", test_db.env_url()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = test_db.pool();
+    assert_eq!(kefu_persistence::users::count(&mut db.conn().unwrap()).unwrap(), 0);
+}

@@ -1,0 +1,9 @@
+//! kefu's black-box suite: one binary, a module per feature, every test on a fresh database.
+//! Tests named `…::postgres` need PostgreSQL; `make test` skips them visibly when it is down.
+
+mod auth;
+mod cli;
+mod contract;
+mod errors;
+mod observability;
+mod persistence;
