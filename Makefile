@@ -1,0 +1,39 @@
+# kefu: `make run` serves on 127.0.0.1:8080 with SQLite in ./data; `make test` runs every test.
+.PHONY: run build test unit fuzz openapi tools lint bench clean
+
+run:
+	cargo run -p kefu-http --bin kefu -- serve
+
+build:
+	cargo build -p kefu-http --bin kefu
+
+## Every test on both backends, then Schemathesis against a live kefu.
+test:
+	bash scripts/test.sh
+	$(MAKE) fuzz
+
+## Only the Rust tests (no fuzzing).
+unit:
+	bash scripts/test.sh
+
+fuzz:
+	bash scripts/fuzz.sh
+
+## Regenerate the committed contract from the code.
+openapi:
+	cargo run -q -p kefu-http --bin kefu -- openapi > openapi/openapi.json
+
+## The pinned Python tools (Schemathesis, openapi-spec-validator) in ./.venv.
+tools:
+	bash -c 'source scripts/lib.sh && ensure_tools'
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+bench:
+	cargo bench -p kefu-domain
+
+clean:
+	cargo clean
+	rm -rf .venv
