@@ -79,15 +79,15 @@ impl Checker<'_> {
         if !self.type_fits(schema, value, path, out) {
             return;
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            if !allowed.contains(value) {
-                let names: Vec<String> = allowed.iter().map(|v| v.to_string()).collect();
-                out.push(FieldError::new(
-                    path,
-                    "invalid_enum",
-                    format!("must be one of {}", names.join(", ")),
-                ));
-            }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+            && !allowed.contains(value)
+        {
+            let names: Vec<String> = allowed.iter().map(|v| v.to_string()).collect();
+            out.push(FieldError::new(
+                path,
+                "invalid_enum",
+                format!("must be one of {}", names.join(", ")),
+            ));
         }
         match value {
             Value::Object(map) => self.object(schema, map, path, out),
@@ -109,14 +109,14 @@ impl Checker<'_> {
                     "characters",
                     out,
                 );
-                if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-                    if regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s)) {
-                        out.push(FieldError::new(
-                            path,
-                            "invalid_format",
-                            format!("must match {pattern}"),
-                        ));
-                    }
+                if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+                    && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))
+                {
+                    out.push(FieldError::new(
+                        path,
+                        "invalid_format",
+                        format!("must match {pattern}"),
+                    ));
                 }
             }
             Value::Number(n) => range(schema, n.as_f64().unwrap_or(f64::NAN), path, out),
@@ -158,14 +158,10 @@ impl Checker<'_> {
     ) {
         let props = schema.get("properties").and_then(Value::as_object);
         for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(name) = name.as_str() {
-                if !map.contains_key(name) {
-                    out.push(FieldError::new(
-                        join(path, name),
-                        "required",
-                        "this field is required",
-                    ));
-                }
+            if let Some(name) = name.as_str()
+                && !map.contains_key(name)
+            {
+                out.push(FieldError::new(join(path, name), "required", "this field is required"));
             }
         }
         for (key, v) in map {

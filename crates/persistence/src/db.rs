@@ -107,12 +107,12 @@ impl Db {
     /// Opens the pool. SQLite's parent folder is created; the first connection is made now,
     /// so a wrong URL or an unreachable server is reported at start-up.
     pub fn connect(url: &DatabaseUrl, options: PoolOptions) -> Result<Self, StoreError> {
-        if let DatabaseUrl::Sqlite(path) = url {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
+        if let DatabaseUrl::Sqlite(path) = url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
         let manager = ConnectionManager { url: url.clone() };
         // Check the URL once with a direct connection: r2d2 would otherwise retry until its

@@ -1,7 +1,7 @@
 //! Refresh tokens: stored hashed, rotated on every use; a rotated token that comes back
 //! revokes its whole family (the theft signal of OAuth 2.0 Security BCP §4.14).
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 
 use crate::{
@@ -22,6 +22,18 @@ pub enum Rotation {
     Reused,
     /// Unknown, revoked, expired, or its user is disabled.
     Invalid,
+}
+
+/// The stored state of a presented token.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct Presented {
+    id: String,
+    family_id: String,
+    user_id: String,
+    expires_at: NaiveDateTime,
+    used_at: Option<NaiveDateTime>,
+    revoked_at: Option<NaiveDateTime>,
 }
 
 /// Stores a new refresh token (by hash). `family` is `None` for a fresh sign-in.
@@ -58,26 +70,14 @@ pub fn rotate(
     request_id: Option<&str>,
 ) -> Result<Rotation, StoreError> {
     conn.transaction(|conn| {
-        let found: Option<(
-            String,
-            String,
-            String,
-            chrono::NaiveDateTime,
-            Option<chrono::NaiveDateTime>,
-            Option<chrono::NaiveDateTime>,
-        )> = refresh_tokens::table
+        let found: Option<Presented> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .select((
-                refresh_tokens::id,
-                refresh_tokens::family_id,
-                refresh_tokens::user_id,
-                refresh_tokens::expires_at,
-                refresh_tokens::used_at,
-                refresh_tokens::revoked_at,
-            ))
+            .select(Presented::as_select())
             .first(conn)
             .optional()?;
-        let Some((id, family, user_id, expires_at, used_at, revoked_at)) = found else {
+        let Some(Presented { id, family_id: family, user_id, expires_at, used_at, revoked_at }) =
+            found
+        else {
             return Ok(Rotation::Invalid);
         };
         if revoked_at.is_some() || from_db(expires_at) <= now {

@@ -1,5 +1,7 @@
 //! kefu's black-box suite: one binary, a module per feature, every test on a fresh database.
 //! Tests named `…::postgres` need PostgreSQL; `make test` skips them visibly when it is down.
+// Test code: a failed step should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
 mod cli;

@@ -102,11 +102,14 @@ pub fn sign(key: &JwtKey, user_id: &str, now: DateTime<Utc>) -> Result<String, S
         .map_err(|e| e.to_string())
 }
 
+/// Keys by `kid`, and when they were loaded.
+type Loaded = (Instant, Vec<(String, DecodingKey)>);
+
 /// Verifying keys, cached for a short while; an unknown `kid` triggers a reload (rate-limited)
 /// so a key rotated by another node or the CLI is seen at once.
 #[derive(Default)]
 pub struct KeyCache {
-    inner: RwLock<Option<(Instant, Vec<(String, DecodingKey)>)>>,
+    inner: RwLock<Option<Loaded>>,
 }
 
 impl std::fmt::Debug for KeyCache {
