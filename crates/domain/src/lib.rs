@@ -1,0 +1,8 @@
+//! kefu-domain: the business rules of kefu (客服) as pure values and functions.
+//!
+//! Nothing here performs IO: no database, no network, no async runtime. Time is passed in
+//! (see [`clock`]), so every rule can be tested by moving a clock instead of sleeping.
+
+pub mod calendar;
+pub mod clock;
+pub mod duration;
