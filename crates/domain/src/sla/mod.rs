@@ -1,0 +1,1 @@
+//! SLA clocks (时限): policy as data, computed clocks.
