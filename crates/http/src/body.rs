@@ -30,22 +30,36 @@ impl<T> Body<T> {
     }
 }
 
-impl<T> FromRequest for Body<T>
-where
-    T: DeserializeOwned + ToSchema + Validate + 'static,
-{
+/// A request body read whole (never past the limit: 413), with its media type in lower case
+/// (empty when the request named none).
+#[derive(Debug)]
+pub struct RawBody {
+    /// `application/json`, `text/csv`, … without parameters.
+    pub media_type: String,
+    /// The bytes.
+    pub bytes: web::Bytes,
+}
+
+impl RawBody {
+    /// Whether the body is JSON (`application/json` or any `+json` type).
+    pub fn is_json(&self) -> bool {
+        self.media_type == "application/json" || self.media_type.ends_with("+json")
+    }
+}
+
+impl FromRequest for RawBody {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
-        let is_json = req
+        let media_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .map(|m| m.trim().to_ascii_lowercase())
-            .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+            .unwrap_or_default();
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -56,9 +70,6 @@ where
             if declared.is_some_and(|n| n > limit) {
                 return Err(ApiError::PayloadTooLarge(limit));
             }
-            if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
             let mut bytes = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
@@ -67,7 +78,26 @@ where
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            parse::<T>(&bytes).map(Body)
+            Ok(RawBody { media_type, bytes: bytes.freeze() })
+        })
+    }
+}
+
+impl<T> FromRequest for Body<T>
+where
+    T: DeserializeOwned + ToSchema + Validate + 'static,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let raw = RawBody::from_request(req, payload);
+        Box::pin(async move {
+            let raw = raw.await?;
+            if !raw.is_json() {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            parse::<T>(&raw.bytes).map(Body)
         })
     }
 }

@@ -44,12 +44,15 @@ pub struct FieldError {
     pub code: String,
     /// What is wrong, for a person.
     pub message: String,
+    /// For an uploaded file: the line (CSV, counting the header as line 1) that is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 impl FieldError {
     /// A field error.
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.to_owned(), message: message.into() }
+        Self { field: field.into(), code: code.to_owned(), message: message.into(), line: None }
     }
 }
 
@@ -86,6 +89,9 @@ pub enum ApiError {
     /// `If-Match` names an older version.
     #[error("the resource changed since you read it (now at version {0})")]
     StaleVersion(i64),
+    /// A change without `If-Match`.
+    #[error("send If-Match with the ETag of the version you read")]
+    PreconditionRequired,
     /// The database does not answer.
     #[error("the database is not available")]
     Unavailable,
@@ -112,6 +118,7 @@ impl ApiError {
             Self::Forbidden => "forbidden",
             Self::Conflict(_) => "conflict",
             Self::StaleVersion(_) => "stale_version",
+            Self::PreconditionRequired => "precondition_required",
             Self::Unavailable => "database_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -152,6 +159,7 @@ impl ResponseError for ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

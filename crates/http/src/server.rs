@@ -5,7 +5,7 @@ use std::{net::TcpListener, sync::Arc};
 use actix_web::{HttpServer, dev::Server};
 use anyhow::Context;
 use kefu_domain::clock::{Clock, SystemClock};
-use kefu_persistence::{Db, PoolOptions, audit::Actor, migrate, users};
+use kefu_persistence::{Db, PoolOptions, audit::Actor, calendars, migrate, sla, users};
 
 use crate::{
     app::{self, AppParts},
@@ -56,6 +56,10 @@ pub fn create_admin(
 pub fn prepare(db: Db, clock: Arc<dyn Clock>, settings: &Settings) -> anyhow::Result<AppState> {
     let now = clock.now();
     ensure_signing_key(&mut *db.conn()?, settings.jwt_secret.as_ref().map(Secret::expose), now)?;
+    if calendars::ensure_default(&mut *db.conn()?, now)? {
+        tracing::info!("created the default calendar with the shipped holiday schedules");
+    }
+    sla::ensure_default_policy(&mut *db.conn()?, now)?;
     let no_users = users::count(&mut *db.conn()?)? == 0;
     match (&settings.bootstrap_admin_password, no_users) {
         (Some(password), true) => {

@@ -4,6 +4,7 @@
 //! a state change, its audit event and (later) its outbox message commit together or not at all.
 
 pub mod audit;
+pub mod calendars;
 pub mod db;
 pub mod error;
 pub mod ids;
@@ -11,6 +12,7 @@ pub mod jwt_keys;
 pub mod migrate;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod sla;
 pub mod url;
 pub mod users;
 

@@ -54,3 +54,23 @@ impl FromRequest for AuthUser {
         })
     }
 }
+
+/// Loads the caller and checks that it administers this deployment: 403 otherwise, and 401
+/// when the account is disabled or gone. Call inside `AppState::run`.
+pub fn require_admin(
+    conn: &mut kefu_persistence::DbConnection,
+    caller: &AuthUser,
+) -> Result<kefu_persistence::users::User, ApiError> {
+    match kefu_persistence::users::get(conn, &caller.user_id) {
+        Ok(user) if user.disabled_at.is_some() => Err(ApiError::Unauthorized(
+            "invalid_token",
+            "the user behind this token is disabled".into(),
+        )),
+        Ok(user) if user.is_admin => Ok(user),
+        Ok(_) => Err(ApiError::Forbidden),
+        Err(kefu_persistence::StoreError::NotFound) => {
+            Err(ApiError::Unauthorized("invalid_token", "the user behind this token is gone".into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

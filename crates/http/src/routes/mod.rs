@@ -1,6 +1,7 @@
 //! The HTTP endpoints, one module per resource.
 
 pub mod auth;
+pub mod calendars;
 pub mod health;
 pub mod me;
 
@@ -13,5 +14,17 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(health::metrics)
         .service(auth::login)
         .service(auth::refresh)
-        .service(me::get_me);
+        .service(me::get_me)
+        .service(calendars::crud::list_calendars)
+        .service(calendars::crud::create_calendar)
+        .service(calendars::crud::get_calendar)
+        .service(calendars::crud::update_calendar)
+        .service(calendars::crud::delete_calendar)
+        .service(calendars::years::get_calendar_year)
+        .service(calendars::years::put_calendar_year)
+        .service(calendars::years::delete_calendar_year)
+        .service(calendars::calc::get_calendar_due)
+        .service(calendars::calc::get_calendar_elapsed)
+        .service(calendars::calc::get_calendar_report_due)
+        .service(calendars::calc::list_calendar_days);
 }

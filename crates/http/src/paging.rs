@@ -1,0 +1,70 @@
+//! Lists: `?limit=` (default 50, at most 200) and an opaque `cursor`.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::problem::ApiError;
+
+/// The paging parameters of every list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<String>,
+    /// Where to continue: the `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+}
+
+/// Checked paging: the position after which to continue, and how many to take.
+#[derive(Debug)]
+pub struct Page {
+    /// The last key of the previous page.
+    pub after: Option<String>,
+    /// Items per page.
+    pub limit: i64,
+}
+
+impl PageQuery {
+    /// Checks the parameters, naming the bad one.
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let limit = match &self.limit {
+            None => 50,
+            Some(text) => text.parse::<i64>().ok().filter(|n| (1..=200).contains(n)).ok_or_else(
+                || ApiError::field("limit", "out_of_range", "must be a whole number from 1 to 200"),
+            )?,
+        };
+        let after = match &self.cursor {
+            None => None,
+            Some(c) => Some(
+                URL_SAFE_NO_PAD
+                    .decode(c)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .ok_or_else(|| ApiError::field("cursor", "invalid", "not a cursor kefu gave out"))?,
+            ),
+        };
+        Ok(Page { after, limit })
+    }
+}
+
+/// A page of items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Paged<T> {
+    /// Builds a page from one item more than `limit` (its presence means there is a next page).
+    pub fn from_probe(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Self {
+        let more = items.len() as i64 > limit;
+        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_cursor = if more { items.last().map(|last| URL_SAFE_NO_PAD.encode(key(last))) } else { None };
+        Self { items, next_cursor }
+    }
+}
