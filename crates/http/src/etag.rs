@@ -11,7 +11,8 @@ use crate::problem::ApiError;
 
 /// The ETag of a version.
 pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
-    let value = HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
+    let value = HeaderValue::from_str(&format!("\"{version}\""))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
     (header::ETAG, value)
 }
 

@@ -29,6 +29,7 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "health", description = "Liveness, readiness, metrics"),
         (name = "auth", description = "Sign-in and token refresh"),
         (name = "me", description = "The signed-in user"),
+        (name = "policies", description = "The SLA policy (时限策略): clocks of RULES.md §3 as versioned data"),
         (name = "calendars", description = "Business calendars (工作日历): working hours, holiday schedules, and the due-date calculator"),
     )
 )]

@@ -1,20 +1,33 @@
 //! Lists: `?limit=` (default 50, at most 200) and an opaque `cursor`.
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64::{
+    Engine, alphabet,
+    engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::problem::ApiError;
+
+/// Cursors are unpadded base64url; trailing bits are tolerated so that every string matching
+/// the documented pattern decodes.
+const CURSOR: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// The paging parameters of every list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// How many items (1–200, default 50).
-    #[param(minimum = 1, maximum = 200, example = 50)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<String>,
     /// Where to continue: the `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 
@@ -32,18 +45,25 @@ impl PageQuery {
     pub fn page(&self) -> Result<Page, ApiError> {
         let limit = match &self.limit {
             None => 50,
-            Some(text) => text.parse::<i64>().ok().filter(|n| (1..=200).contains(n)).ok_or_else(
-                || ApiError::field("limit", "out_of_range", "must be a whole number from 1 to 200"),
-            )?,
+            Some(text) => {
+                text.parse::<i64>().ok().filter(|n| (1..=200).contains(n)).ok_or_else(|| {
+                    ApiError::field("limit", "out_of_range", "must be a whole number from 1 to 200")
+                })?
+            }
         };
         let after = match &self.cursor {
             None => None,
             Some(c) => Some(
-                URL_SAFE_NO_PAD
+                // Any decodable cursor is only a lower bound on keys: a forged one shows
+                // nothing that a list from the start would not.
+                CURSOR
                     .decode(c)
                     .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-                    .ok_or_else(|| ApiError::field("cursor", "invalid", "not a cursor kefu gave out"))?,
+                    .filter(|_| c.len() <= 200)
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    .ok_or_else(|| {
+                        ApiError::field("cursor", "invalid", "not a cursor kefu gave out")
+                    })?,
             ),
         };
         Ok(Page { after, limit })
@@ -64,7 +84,8 @@ impl<T> Paged<T> {
     pub fn from_probe(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Self {
         let more = items.len() as i64 > limit;
         items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let next_cursor = if more { items.last().map(|last| URL_SAFE_NO_PAD.encode(key(last))) } else { None };
+        let next_cursor =
+            if more { items.last().map(|last| CURSOR.encode(key(last))) } else { None };
         Self { items, next_cursor }
     }
 }

@@ -110,7 +110,8 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<CalendarRecord>, StoreError> {
-    let mut query = calendars::table.select(Row::as_select()).order(calendars::id.asc()).into_boxed();
+    let mut query =
+        calendars::table.select(Row::as_select()).order(calendars::id.asc()).into_boxed();
     if let Some(after) = after {
         query = query.filter(calendars::id.gt(after.to_owned()));
     }
@@ -220,7 +221,9 @@ pub fn update(
 ) -> Result<CalendarRecord, StoreError> {
     crate::transaction(conn, |conn| {
         let changed = diesel::update(
-            calendars::table.filter(calendars::id.eq(id)).filter(calendars::version.eq(expected_version)),
+            calendars::table
+                .filter(calendars::id.eq(id))
+                .filter(calendars::version.eq(expected_version)),
         )
         .set((
             calendars::name.eq(&settings.name),

@@ -5,7 +5,7 @@
 //! year's holidays arrive), every unfinished clock on it is recomputed, each recompute leaving
 //! an audit event with the old and the new due.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map::Entry};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -37,7 +37,9 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn policy_of(row: (i64, String, NaiveDateTime, Option<String>)) -> Result<PolicyVersion, StoreError> {
+fn policy_of(
+    row: (i64, String, NaiveDateTime, Option<String>),
+) -> Result<PolicyVersion, StoreError> {
     let (version, document, created_at, created_by) = row;
     Ok(PolicyVersion {
         version,
@@ -97,7 +99,10 @@ fn insert_policy(
 
 /// Stores the shipped defaults (the clock column of RULES.md §3) as version 1 when no policy
 /// exists. Safe when several nodes start at once.
-pub fn ensure_default_policy(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub fn ensure_default_policy(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     if current_policy(conn)?.is_some() {
         return Ok(false);
     }
@@ -183,13 +188,27 @@ fn state_name(state: ClockState) -> &'static str {
 }
 
 fn parse_state(s: &str) -> Result<ClockState, StoreError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| corrupt("clock state", e))
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|e| corrupt("clock state", e))
 }
 
-type ClockRow = (String, String, String, String, String, String, i64, String, NaiveDateTime, String, i64);
+type ClockRow =
+    (String, String, String, String, String, String, i64, String, NaiveDateTime, String, i64);
 
 fn clock_of(row: ClockRow) -> Result<ClockRecord, StoreError> {
-    let (id, subject_type, subject_id, clock, rule_id, calendar_id, policy_version, run, due_at, state, version) = row;
+    let (
+        id,
+        subject_type,
+        subject_id,
+        clock,
+        rule_id,
+        calendar_id,
+        policy_version,
+        run,
+        due_at,
+        state,
+        version,
+    ) = row;
     Ok(ClockRecord {
         id,
         subject: (subject_type, subject_id),
@@ -230,7 +249,9 @@ fn status(
     calendar: &kefu_domain::calendar::BusinessCalendar,
     now: DateTime<Utc>,
 ) -> Result<ClockStatus, StoreError> {
-    let def = policy.clock(clock).ok_or_else(|| corrupt("clock", format!("`{clock}` is not in its policy")))?;
+    let def = policy
+        .clock(clock)
+        .ok_or_else(|| corrupt("clock", format!("`{clock}` is not in its policy")))?;
     sla::compute(def, run, calendar, now).map_err(|e| corrupt("clock", e))
 }
 
@@ -262,7 +283,8 @@ pub fn start_clock(
                 sla_clocks::stopped_at.eq(run.stopped_at.map(to_db)),
                 sla_clocks::due_at.eq(to_db(computed.due)),
                 sla_clocks::state.eq(state_name(computed.state)),
-                sla_clocks::run.eq(serde_json::to_string(&run).map_err(|e| corrupt("clock run", e))?),
+                sla_clocks::run
+                    .eq(serde_json::to_string(&run).map_err(|e| corrupt("clock run", e))?),
                 sla_clocks::updated_at.eq(to_db(now)),
                 sla_clocks::version.eq(1_i64),
             ))
@@ -300,11 +322,12 @@ pub fn recompute_calendar(
         let mut count = 0;
         for row in rows {
             let clock = clock_of(row)?;
-            if !policies.contains_key(&clock.policy_version) {
-                let p = policy_version(conn, clock.policy_version)?.policy;
-                policies.insert(clock.policy_version, p);
-            }
-            let policy = policies.get(&clock.policy_version).ok_or(StoreError::NotFound)?;
+            let policy = match policies.entry(clock.policy_version) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    slot.insert(policy_version(conn, clock.policy_version)?.policy)
+                }
+            };
             let computed = status(policy, &clock.clock, &clock.run, &calendar, now)?;
             diesel::update(sla_clocks::table.find(&clock.id))
                 .set((

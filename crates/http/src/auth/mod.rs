@@ -68,9 +68,10 @@ pub fn require_admin(
         )),
         Ok(user) if user.is_admin => Ok(user),
         Ok(_) => Err(ApiError::Forbidden),
-        Err(kefu_persistence::StoreError::NotFound) => {
-            Err(ApiError::Unauthorized("invalid_token", "the user behind this token is gone".into()))
-        }
+        Err(kefu_persistence::StoreError::NotFound) => Err(ApiError::Unauthorized(
+            "invalid_token",
+            "the user behind this token is gone".into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod calendars;
 pub mod health;
 pub mod me;
+pub mod policies;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -26,5 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(calendars::calc::get_calendar_due)
         .service(calendars::calc::get_calendar_elapsed)
         .service(calendars::calc::get_calendar_report_due)
-        .service(calendars::calc::list_calendar_days);
+        .service(calendars::calc::list_calendar_days)
+        .service(policies::get_sla_policy)
+        .service(policies::get_sla_policy_version)
+        .service(policies::update_sla_policy);
 }

@@ -93,10 +93,8 @@ pub async fn get_calendar_due(
     query: web::Query<DueQuery>,
 ) -> ApiResult<web::Json<DueAnswer>> {
     let start = instant_param("start", &query.start)?;
-    let duration: SlaDuration = query
-        .duration
-        .parse()
-        .map_err(|e: kefu_domain::duration::DurationError| {
+    let duration: SlaDuration =
+        query.duration.parse().map_err(|e: kefu_domain::duration::DurationError| {
             ApiError::field("duration", e.code(), e.to_string())
         })?;
     let id = id.into_inner();
@@ -221,16 +219,24 @@ pub async fn get_calendar_report_due(
     let calendar = load(&state, id.clone()).await?;
     let tz = calendar.time_zone();
     let (nominal_text, due) = match nominal {
-        Nominal::At(at) => (zoned(at, tz), calendar.report_due(at).map_err(|e| calc_error("due", e))?),
-        Nominal::Date(date) => {
-            (date.to_string(), calendar.report_due_by_date(date).map_err(|e| calc_error("date", e))?)
+        Nominal::At(at) => {
+            (zoned(at, tz), calendar.report_due(at).map_err(|e| calc_error("due", e))?)
         }
+        Nominal::Date(date) => (
+            date.to_string(),
+            calendar.report_due_by_date(date).map_err(|e| calc_error("date", e))?,
+        ),
     };
     let moved = match nominal {
         Nominal::At(at) => due != at,
         Nominal::Date(date) => due.with_timezone(&tz).date_naive() != date,
     };
-    Ok(web::Json(ReportDueAnswer { calendar_id: id, nominal: nominal_text, due: zoned(due, tz), moved }))
+    Ok(web::Json(ReportDueAnswer {
+        calendar_id: id,
+        nominal: nominal_text,
+        due: zoned(due, tz),
+        moved,
+    }))
 }
 
 fn weekday_name(day: chrono::Weekday) -> &'static str {
@@ -308,7 +314,11 @@ pub async fn list_calendar_days(
     let from = date_param("from", &query.from)?;
     let to = date_param("to", &query.to)?;
     if to < from || to - from > TimeDelta::days(366) {
-        return Err(ApiError::field("to", "out_of_range", "must be from `from` to 366 days after it"));
+        return Err(ApiError::field(
+            "to",
+            "out_of_range",
+            "must be from `from` to 366 days after it",
+        ));
     }
     let id = id.into_inner();
     let calendar = load(&state, id.clone()).await?;
@@ -339,5 +349,9 @@ pub async fn list_calendar_days(
             }
         })
         .collect();
-    Ok(web::Json(DaysAnswer { calendar_id: id, time_zone: calendar.time_zone().name().to_owned(), items }))
+    Ok(web::Json(DaysAnswer {
+        calendar_id: id,
+        time_zone: calendar.time_zone().name().to_owned(),
+        items,
+    }))
 }

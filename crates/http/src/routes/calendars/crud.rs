@@ -47,8 +47,7 @@ pub async fn create_calendar(
     body: Body<NewCalendar>,
 ) -> ApiResult<HttpResponse> {
     let new = body.into_inner();
-    let settings =
-        settings(new.name, new.time_zone, new.week.as_ref(), new.standard_day_minutes)?;
+    let settings = settings(new.name, new.time_zone, new.week.as_ref(), new.standard_day_minutes)?;
     let now = state.clock.now();
     let created = state
         .run(move |conn| {
@@ -84,7 +83,7 @@ pub async fn get_calendar(
 /// on it are recomputed, each recompute leaving an audit event.
 #[utoipa::path(tag = "calendars", operation_id = "update_calendar", security(("bearer" = [])),
     params(("id" = String, Path, description = "Calendar id"),
-        ("If-Match" = String, Header, description = "The `ETag` of the version you read")),
+        ("If-Match" = String, Header, pattern = r#"^(W/)?"?[1-9][0-9]{0,17}"?$"#, description = "The `ETag` of the version you read")),
     request_body = CalendarUpdate,
     responses(
         (status = 200, description = "Replaced", body = CalendarView),
@@ -103,7 +102,8 @@ pub async fn update_calendar(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let b = body.into_inner();
-    let settings = settings(b.name, Some(b.time_zone), Some(&b.week), Some(b.standard_day_minutes))?;
+    let settings =
+        settings(b.name, Some(b.time_zone), Some(&b.week), Some(b.standard_day_minutes))?;
     let now = state.clock.now();
     let updated = state
         .run(move |conn| {
@@ -124,7 +124,7 @@ pub async fn update_calendar(
 /// calendars that SLA clocks use cannot be deleted (409).
 #[utoipa::path(tag = "calendars", operation_id = "delete_calendar", security(("bearer" = [])),
     params(("id" = String, Path, description = "Calendar id"),
-        ("If-Match" = String, Header, description = "The `ETag` of the version you read")),
+        ("If-Match" = String, Header, pattern = r#"^(W/)?"?[1-9][0-9]{0,17}"?$"#, description = "The `ETag` of the version you read")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Only administrators change calendars", body = Problem, content_type = "application/problem+json"),

@@ -24,25 +24,46 @@ use crate::{
     "friday": "09:00-12:00;13:30-18:00", "saturday": "", "sunday": ""}))]
 pub struct WeekHours {
     /// Monday (星期一).
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub monday: String,
     /// Tuesday.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub tuesday: String,
     /// Wednesday.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub wednesday: String,
     /// Thursday.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub thursday: String,
     /// Friday.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub friday: String,
     /// Saturday.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub saturday: String,
     /// Sunday.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub sunday: String,
 }
 

@@ -18,7 +18,13 @@ pub fn instant_param(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError>
         } else {
             ""
         };
-        ApiError::field(name, "invalid_datetime", format!("must be an RFC 3339 instant with an offset, like 2026-09-30T17:00:00+08:00{hint}"))
+        ApiError::field(
+            name,
+            "invalid_datetime",
+            format!(
+                "must be an RFC 3339 instant with an offset, like 2026-09-30T17:00:00+08:00{hint}"
+            ),
+        )
     })
 }
 

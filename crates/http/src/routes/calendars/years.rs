@@ -30,7 +30,10 @@ pub struct DayEntry {
     #[schema(max_length = 100, example = "国庆节 National Day")]
     pub name: Option<String>,
     /// Working blocks of a workday or half day, `HH:MM-HH:MM` joined by `;`.
-    #[schema(max_length = 200, pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$")]
+    #[schema(
+        max_length = 200,
+        pattern = r"^$|^\d{2}:\d{2}-\d{2}:\d{2}(;\d{2}:\d{2}-\d{2}:\d{2})*$"
+    )]
     pub blocks: Option<String>,
 }
 
@@ -133,7 +136,10 @@ pub async fn get_calendar_year(
     Ok(if csv {
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header(("Content-Disposition", format!("attachment; filename=\"holidays-{year}.csv\"")))
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"holidays-{year}.csv\""),
+            ))
             .body(schedule.to_csv())
     } else {
         HttpResponse::Ok().content_type("application/json").body(schedule.to_json())
@@ -169,7 +175,8 @@ pub async fn put_calendar_year(
         if doc.year != year {
             return Err(ApiError::field("year", "year_mismatch", format!("the path says {year}")));
         }
-        let text = std::str::from_utf8(&raw.bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        let text =
+            std::str::from_utf8(&raw.bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
         YearSchedule::from_json(text)
     } else if raw.media_type == "text/csv" {
         let text = std::str::from_utf8(&raw.bytes)

@@ -1,0 +1,186 @@
+//! The SLA policy (时限策略): every clock of RULES.md §3 as data, readable by all staff and
+//! versioned on every edit by an administrator. Clocks keep the version they started under.
+
+use actix_web::{HttpResponse, get, put, web};
+use chrono::{DateTime, FixedOffset};
+use kefu_domain::sla::SlaPolicy;
+use kefu_persistence::{
+    audit::Actor,
+    sla::{self, PolicyVersion},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::{
+    auth::{AuthUser, require_admin},
+    body::Body,
+    etag::{IfMatch, etag},
+    problem::{ApiError, ApiResult, FieldError, Problem},
+    state::AppState,
+    time::local,
+};
+
+/// How a clock's due is reached: exactly one of the three keys.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DueRuleDoc {
+    /// A time limit: working (`5WD`, `0.5WD`, `30WM`) or calendar time (`P1D`, `PT5M`).
+    After(String),
+    /// The close of the Nth working day (the start's own day counts when it is one), 1–3650.
+    EndOfWorkingDay(u32),
+    /// The same local time N calendar months later (R-T-12), 1–60.
+    CalendarMonths(u32),
+}
+
+/// One clock of the policy.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "self_resolve", "rule_id": "R-T-3", "label_zh": "自行处理完毕",
+    "start_event": "complaint_received", "stop_event": "complaint_resolved",
+    "due": {"after": "5WD"}, "pause_states": ["awaiting_customer"], "warning_percent": 80}))]
+pub struct ClockDoc {
+    /// Unique name (`snake_case`).
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    pub name: String,
+    /// The rule it implements (`R-T-3`).
+    #[schema(pattern = r"^R-[A-Z]+-\d+$", max_length = 20)]
+    pub rule_id: String,
+    /// The label staff read (中文).
+    #[schema(min_length = 1, max_length = 100)]
+    pub label_zh: String,
+    /// The event that starts it.
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    pub start_event: String,
+    /// The event that stops it.
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    pub stop_event: String,
+    /// How the due is reached.
+    pub due: DueRuleDoc,
+    /// For a recurring clock (R-T-9): the time from each reset to the next due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^(\d+(\.\d{1,2})?(WD|WH|WM)|P.+)$", max_length = 40)]
+    pub recurrence: Option<String>,
+    /// For a recurring clock: the event that starts the next period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    pub reset_event: Option<String>,
+    /// States of the subject during which the clock is paused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 20)]
+    pub pause_states: Vec<String>,
+    /// From which share of the allowed time it warns (default 80).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub warning_percent: Option<u8>,
+}
+
+/// A policy as sent to `PUT`.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDoc {
+    /// The clocks.
+    #[schema(max_items = 200)]
+    pub clocks: Vec<ClockDoc>,
+}
+
+/// A version of the policy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyView {
+    /// 1, 2, …; also the `ETag`.
+    pub version: i64,
+    /// When this version was made.
+    pub created_at: DateTime<FixedOffset>,
+    /// Who made it (null for the shipped defaults).
+    pub created_by: Option<String>,
+    /// The clocks.
+    pub clocks: Vec<ClockDoc>,
+}
+
+fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
+    let value = serde_json::to_value(&p.policy).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let doc: PolicyDoc =
+        serde_json::from_value(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = PolicyView {
+        version: p.version,
+        created_at: local(p.created_at),
+        created_by: p.created_by,
+        clocks: doc.clocks,
+    };
+    Ok(HttpResponse::Ok().insert_header(etag(p.version)).json(body))
+}
+
+/// The policy in force.
+#[utoipa::path(tag = "policies", operation_id = "get_sla_policy", security(("bearer" = [])),
+    responses((status = 200, description = "The version in force; `ETag` is its version", body = PolicyView)))]
+#[get("/api/v1/policies/sla")]
+pub async fn get_sla_policy(
+    state: web::Data<AppState>,
+    _caller: AuthUser,
+) -> ApiResult<HttpResponse> {
+    let current = state.run(|conn| sla::current_policy(conn)?.ok_or(ApiError::NotFound)).await?;
+    view(current)
+}
+
+/// One version of the policy.
+#[utoipa::path(tag = "policies", operation_id = "get_sla_policy_version", security(("bearer" = [])),
+    params(("version" = i64, Path, description = "The version")),
+    responses(
+        (status = 200, description = "That version", body = PolicyView),
+        (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/policies/sla/versions/{version}")]
+pub async fn get_sla_policy_version(
+    state: web::Data<AppState>,
+    _caller: AuthUser,
+    version: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let version = version.into_inner();
+    view(state.run(move |conn| Ok(sla::policy_version(conn, version)?)).await?)
+}
+
+/// Edit the policy (administrators; `If-Match` with the version in force): stores a new
+/// version. Clocks already running keep the version they started under.
+#[utoipa::path(tag = "policies", operation_id = "update_sla_policy", security(("bearer" = [])),
+    params(("If-Match" = String, Header, pattern = r#"^(W/)?"?[1-9][0-9]{0,17}"?$"#, description = "The `ETag` of the version in force")),
+    request_body = PolicyDoc,
+    responses(
+        (status = 200, description = "The new version", body = PolicyView),
+        (status = 403, description = "Only administrators edit the policy", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "A newer version exists (`stale_version`)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No `If-Match` (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/api/v1/policies/sla")]
+pub async fn update_sla_policy(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    if_match: IfMatch,
+    body: Body<PolicyDoc>,
+) -> ApiResult<HttpResponse> {
+    let policy = parse_policy(&body.into_inner())?;
+    let now = state.clock.now();
+    let stored = state
+        .run(move |conn| {
+            let admin = require_admin(conn, &caller)?;
+            Ok(sla::put_policy(conn, if_match.0, &policy, Actor::User(admin.id), now)?)
+        })
+        .await?;
+    view(stored)
+}
+
+/// The domain's policy, or a 422 naming every bad field.
+fn parse_policy(doc: &PolicyDoc) -> Result<SlaPolicy, ApiError> {
+    let value = serde_json::to_value(doc).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let policy: SlaPolicy = serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        ApiError::field(&field, "invalid", e.into_inner().to_string())
+    })?;
+    let problems = policy.validate();
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        Err(ApiError::Validation(
+            problems.into_iter().map(|p| FieldError::new(p.path, p.code, p.message)).collect(),
+        ))
+    }
+}
