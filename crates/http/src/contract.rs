@@ -65,14 +65,28 @@ impl Checker<'_> {
         if let Some(any) =
             schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array)
         {
-            let fits = any.iter().any(|s| {
+            let field = if path.is_empty() { "body" } else { path };
+            let mut closest: Option<Vec<FieldError>> = None;
+            for alternative in any {
                 let mut scratch = Vec::new();
-                self.walk(s, value, path, &mut scratch);
-                scratch.is_empty()
-            });
-            if !fits {
-                let field = if path.is_empty() { "body" } else { path };
-                out.push(FieldError::new(field, "invalid", "matches none of the allowed shapes"));
+                self.walk(alternative, value, path, &mut scratch);
+                if scratch.is_empty() {
+                    return;
+                }
+                // An alternative of the value's own type explains best what is wrong with it.
+                let type_fits =
+                    !scratch.iter().any(|e| e.field == field && e.code == "invalid_type");
+                if type_fits && closest.is_none() {
+                    closest = Some(scratch);
+                }
+            }
+            match closest {
+                Some(errors) => out.extend(errors),
+                None => out.push(FieldError::new(
+                    field,
+                    "invalid",
+                    "matches none of the allowed shapes",
+                )),
             }
             return;
         }

@@ -9,7 +9,7 @@ use std::collections::{HashMap, hash_map::Entry};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use kefu_domain::sla::{self, ClockRun, ClockState, ClockStatus, SlaPolicy};
+use kefu_domain::sla::{self, ClockRun, ClockState, ClockStatus, NegotiatedDue, SlaPolicy};
 
 use crate::{
     audit::{self, Actor, NewAuditEvent},
@@ -359,5 +359,52 @@ pub fn recompute_calendar(
             count += 1;
         }
         Ok(count)
+    })
+}
+
+/// Replaces a clock's due with a deadline negotiated with the customer (R-T-9), recording who
+/// agreed it (and so keeps it), with its audit event.
+pub fn negotiate(
+    conn: &mut DbConnection,
+    clock_id: &str,
+    due: DateTime<Utc>,
+    agreed_by: &str,
+    now: DateTime<Utc>,
+) -> Result<ClockRecord, StoreError> {
+    crate::transaction(conn, |conn| {
+        let mut clock = get_clock(conn, clock_id)?;
+        let old_due = clock.due_at;
+        clock.run.negotiated_due =
+            Some(NegotiatedDue { due, agreed_by: agreed_by.to_owned(), agreed_at: now });
+        let policy = policy_version(conn, clock.policy_version)?.policy;
+        let calendar = calendars::load(conn, &clock.calendar_id)?;
+        let computed = status(&policy, &clock.clock, &clock.run, &calendar, now)?;
+        let run = serde_json::to_string(&clock.run).map_err(|e| corrupt("clock run", e))?;
+        diesel::update(sla_clocks::table.find(clock_id))
+            .set((
+                sla_clocks::run.eq(run),
+                sla_clocks::due_at.eq(to_db(computed.due)),
+                sla_clocks::state.eq(state_name(computed.state)),
+                sla_clocks::updated_at.eq(to_db(now)),
+                sla_clocks::version.eq(sla_clocks::version + 1),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            NewAuditEvent {
+                at: now,
+                actor: Actor::User(agreed_by.to_owned()),
+                action: "sla_clock.negotiated",
+                subject_type: "sla_clock",
+                subject_id: Some(clock_id),
+                request_id: None,
+                payload: serde_json::json!({
+                    "old_due": old_due.to_rfc3339(),
+                    "new_due": computed.due.to_rfc3339(),
+                    "agreed_by": agreed_by,
+                }),
+            },
+        )?;
+        get_clock(conn, clock_id)
     })
 }

@@ -596,3 +596,57 @@ async fn the_sla_policy_is_readable_and_versioned_on_every_edit() {
         admin.get("/api/v1/policies/sla/versions/1").send().await.unwrap().json().await.unwrap();
     assert_eq!(old["clocks"], v1["clocks"]);
 }
+
+#[tokio::test]
+async fn invalid_time_zones_blocks_and_dates_are_422_naming_the_field() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = Admin::new(&app).await;
+    let post = |body: Value| {
+        app.http.post(app.url("/api/v1/calendars")).bearer_auth(&admin.token).json(&body).send()
+    };
+    let body = assert_problem(
+        post(json!({"name": "x", "time_zone": "Asia/Peking"})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        (body["errors"][0]["field"].as_str(), body["errors"][0]["code"].as_str()),
+        (Some("time_zone"), Some("unknown_time_zone"))
+    );
+    let mut week = json!({"monday": "18:00-09:00", "tuesday": "09:00-12:00;11:00-13:00", "wednesday": "",
+        "thursday": "", "friday": "", "saturday": "", "sunday": ""});
+    let body = assert_problem(
+        post(json!({"name": "x", "week": week})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["week.monday", "week.tuesday"], "{body}");
+    week["monday"] = json!("9-12");
+    let body = assert_problem(
+        post(json!({"name": "x", "week": week})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "week.monday", "{body}");
+
+    let id = admin.default_calendar().await["id"].as_str().unwrap().to_owned();
+    let res = admin
+        .get(&format!("/api/v1/calendars/{id}/days?from=2026-02-30&to=2026-03-01"))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "from");
+    let res = admin
+        .get(&format!("/api/v1/calendars/{id}/days?from=2026-01-01&to=2027-01-03"))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "to");
+}

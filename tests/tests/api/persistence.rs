@@ -136,3 +136,44 @@ async fn usernames_are_unique(backend: Backend) {
     })
     .await;
 }
+
+both_backends! {
+    r_t_9_a_negotiated_deadline_replaces_the_due_and_records_who_agreed => r_t_9_a_negotiated_deadline_replaces_the_due_and_records_who_agreed;
+}
+
+async fn r_t_9_a_negotiated_deadline_replaces_the_due_and_records_who_agreed(backend: Backend) {
+    use kefu_domain::sla::{ClockRun, ClockState};
+    use kefu_persistence::{calendars, sla};
+    blocking(move || {
+        let (_guard, db) = TestDb::migrated(backend);
+        let mut conn = db.conn().unwrap();
+        let received = instant("2026-11-23T10:00:00+08:00");
+        calendars::ensure_default(&mut conn, received).unwrap();
+        sla::ensure_default_policy(&mut conn, received).unwrap();
+        let calendar = calendars::default_id(&mut conn).unwrap().unwrap();
+        let clock = sla::start_clock(
+            &mut conn,
+            ("complaint", "TS-2026-000777"),
+            "progress_feedback",
+            &calendar,
+            ClockRun::new(received),
+            received,
+        )
+        .unwrap();
+        // R-T-9: feedback within 3 WD, Mon 10:00 → Thu 10:00.
+        assert_eq!(clock.due_at, instant("2026-11-26T10:00:00+08:00"));
+        assert_eq!((clock.rule_id.as_str(), clock.state), ("R-T-9", ClockState::Running));
+
+        let agreed = instant("2026-12-04T17:00:00+08:00");
+        let now = received + TimeDelta::hours(2);
+        let negotiated = sla::negotiate(&mut conn, &clock.id, agreed, "user-li", now).unwrap();
+        assert_eq!(negotiated.due_at, agreed);
+        let kept = negotiated.run.negotiated_due.unwrap();
+        assert_eq!((kept.agreed_by.as_str(), kept.agreed_at), ("user-li", now));
+        let events = audit::for_subject(&mut conn, "sla_clock", &clock.id).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].action, "sla_clock.negotiated");
+        assert_eq!(events[0].actor_id.as_deref(), Some("user-li"));
+    })
+    .await;
+}
