@@ -113,6 +113,14 @@ impl Checker<'_> {
                     }
                 }
             }
+            Value::String(s) if s.contains('\0') => {
+                // PostgreSQL text cannot hold NUL; no kefu field has a use for it.
+                out.push(FieldError::new(
+                    path,
+                    "invalid_character",
+                    "must not contain NUL (U+0000)",
+                ));
+            }
             Value::String(s) => {
                 bounds(
                     schema,

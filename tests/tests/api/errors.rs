@@ -155,3 +155,39 @@ async fn postgres_gone_makes_readyz_a_503_problem() {
     assert_problem(res, 503, "database_unavailable").await;
     assert_eq!(app.http.get(app.url("/healthz")).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn postgres_nul_characters_are_refused_before_they_reach_the_database() {
+    let app = spawn_app(Backend::Postgres).await;
+    let tokens = app.admin_tokens().await;
+    let token = tokens["access_token"].as_str().unwrap();
+    let res = app
+        .http
+        .post(app.url("/api/v1/calendars"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"name": "front\u{0}desk"}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(
+        (body["errors"][0]["field"].as_str(), body["errors"][0]["code"].as_str()),
+        (Some("name"), Some("invalid_character"))
+    );
+    let res = app
+        .http
+        .get(app.url("/api/v1/calendars/abc%00def"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .http
+        .get(app.url("/api/v1/calendars?cursor=AG79U-e"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

@@ -184,6 +184,13 @@ pub async fn put_calendar_year(
         if query.source.as_ref().is_some_and(|s| s.chars().count() > 500) {
             return Err(ApiError::field("source", "too_long", "must have at most 500 characters"));
         }
+        if text.contains('\0') || query.source.as_ref().is_some_and(|s| s.contains('\0')) {
+            return Err(ApiError::field(
+                "body",
+                "invalid_character",
+                "must not contain NUL (U+0000)",
+            ));
+        }
         YearSchedule::from_csv(year, query.source.clone(), text)
     } else {
         return Err(ApiError::UnsupportedMediaType);
