@@ -7,6 +7,7 @@
 // Test support: a failed set-up should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod api;
 pub mod app;
 pub mod db;
 

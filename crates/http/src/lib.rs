@@ -18,3 +18,10 @@ pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod time;
+
+// Identity, organisation and access (issue 3).
+pub mod etag;
+pub mod idempotency;
+pub mod limits;
+pub mod list;
+pub mod openapi_access;

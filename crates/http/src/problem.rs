@@ -86,6 +86,18 @@ pub enum ApiError {
     /// `If-Match` names an older version.
     #[error("the resource changed since you read it (now at version {0})")]
     StaleVersion(i64),
+    /// A change of an existing resource came without `If-Match`.
+    #[error("this change needs an If-Match header with the resource's ETag")]
+    PreconditionRequired,
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    TooManyRequests(i64),
+    /// An `Idempotency-Key` came back with another request body.
+    #[error("this Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being answered.
+    #[error("a request with this Idempotency-Key is still in flight")]
+    IdempotencyKeyInFlight,
     /// The database does not answer.
     #[error("the database is not available")]
     Unavailable,
@@ -112,6 +124,10 @@ impl ApiError {
             Self::Forbidden => "forbidden",
             Self::Conflict(_) => "conflict",
             Self::StaleVersion(_) => "stale_version",
+            Self::PreconditionRequired => "precondition_required",
+            Self::TooManyRequests(_) => "too_many_requests",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::Unavailable => "database_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -152,6 +168,10 @@ impl ResponseError for ApiError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -170,6 +190,9 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(allow) => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
+            Self::TooManyRequests(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.max(&1).to_string()));
+            }
             _ => {}
         }
         response.json(self.problem())
@@ -180,6 +203,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound,
+            StoreError::Forbidden => Self::Forbidden,
             StoreError::StaleVersion { current } => Self::StaleVersion(current),
             StoreError::Conflict(what) => Self::Conflict(what),
             StoreError::Unavailable(cause) => {

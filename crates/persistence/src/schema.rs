@@ -7,11 +7,11 @@ diesel::table! {
         username -> Text,
         display_name -> Text,
         password_hash -> Text,
-        is_admin -> Bool,
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        group_id -> Nullable<Text>,
     }
 }
 
@@ -55,3 +55,6 @@ diesel::table! {
 
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, jwt_keys, refresh_tokens, audit_events);
+
+// Identity, organisation and access (migration 2026-11-23-000010_identity).
+pub use crate::identity_schema::*;

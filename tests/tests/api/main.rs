@@ -9,3 +9,4 @@ mod contract;
 mod errors;
 mod observability;
 mod persistence;
+mod users;

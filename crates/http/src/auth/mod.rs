@@ -1,7 +1,10 @@
 //! Authentication: passwords, tokens, and the `AuthUser` extractor.
 
+pub mod caller;
 pub mod password;
 pub mod tokens;
+
+pub use caller::{Caller, Principal};
 
 use std::{future::Future, pin::Pin};
 
@@ -13,7 +16,7 @@ use tokens::TokenError;
 /// The caller, proven by a valid bearer access token.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    /// The user's id (`sub`).
+    /// The token's subject (`sub`): a user id, or `client:<id>` for an integration client.
     pub user_id: String,
     /// The token's id (`jti`).
     pub token_id: String,

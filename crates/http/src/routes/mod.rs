@@ -4,6 +4,13 @@ pub mod auth;
 pub mod health;
 pub mod me;
 
+// Identity, organisation and access (issue 3).
+pub mod client_token;
+pub mod clients;
+pub mod grants;
+pub mod groups;
+pub mod users;
+
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented endpoint; the router and the OpenAPI document share this list.
@@ -14,4 +21,28 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(auth::login)
         .service(auth::refresh)
         .service(me::get_me);
+    identity(cfg);
+}
+
+/// Identity, organisation and access: groups, users, grants, clients, organisation, customers.
+fn identity(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(auth::logout)
+        .service(client_token::client_token)
+        .service(me::change_my_password)
+        .service(groups::create_group)
+        .service(groups::list_groups)
+        .service(groups::get_group)
+        .service(groups::update_group)
+        .service(users::create_user)
+        .service(users::list_users)
+        .service(users::get_user)
+        .service(users::update_user)
+        .service(grants::create_grant)
+        .service(grants::list_grants)
+        .service(grants::get_grant)
+        .service(grants::delete_grant)
+        .service(clients::create_integration_client)
+        .service(clients::list_integration_clients)
+        .service(clients::get_integration_client)
+        .service(clients::update_integration_client);
 }
