@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod db;
+pub mod org;
 
 pub use app::{ADMIN_PASSWORD, TestApp, assert_problem, spawn_app, spawn_app_with};
 pub use db::{Backend, TestDb};

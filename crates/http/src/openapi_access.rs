@@ -61,7 +61,7 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             add(op, "422", "The body breaks the schema, or the `Idempotency-Key` was used with another body (`idempotency_key_reused`)");
         }
         if let Some(op) = item.patch.as_mut() {
-            header(op, "If-Match", true, "The `ETag` of the resource as last read (`\\\"3\\\"`)", "\"1\"");
+            header(op, "If-Match", true, "The `ETag` of the resource as last read, e.g. \"3\"", "\"1\"");
             add(op, "409", "The change conflicts with another record (`conflict`)");
             add(op, "412", "The resource changed since it was read (`stale_version`); read it again");
             add(op, "428", "`If-Match` is missing (`precondition_required`)");

@@ -7,8 +7,10 @@ pub mod me;
 // Identity, organisation and access (issue 3).
 pub mod client_token;
 pub mod clients;
+pub mod customers;
 pub mod grants;
 pub mod groups;
+pub mod org;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -44,5 +46,11 @@ fn identity(cfg: &mut ServiceConfig<'_>) {
         .service(clients::create_integration_client)
         .service(clients::list_integration_clients)
         .service(clients::get_integration_client)
-        .service(clients::update_integration_client);
+        .service(clients::update_integration_client)
+        .configure(org::configure)
+        .service(customers::create_customer)
+        .service(customers::list_customers)
+        .service(customers::get_customer)
+        .service(customers::get_customer_phones)
+        .service(customers::update_customer);
 }
