@@ -36,17 +36,29 @@ pub async fn org(app: &TestApp, admin: &str) -> Org {
     let mut customers = Vec::new();
     for (name, company) in [("A", &c1), ("B", &c1), ("X", &c2)] {
         let p = app
-            .create("/api/v1/org/projects", admin, json!({"company_id": company, "name": format!("项目{name}")}))
+            .create(
+                "/api/v1/org/projects",
+                admin,
+                json!({"company_id": company, "name": format!("项目{name}")}),
+            )
             .await;
         let b = app
             .create("/api/v1/org/buildings", admin, json!({"project_id": id(&p), "name": "1号楼"}))
             .await;
         let u = app
-            .create("/api/v1/org/units", admin, json!({"building_id": id(&b), "number": "1-101", "floor": 1}))
+            .create(
+                "/api/v1/org/units",
+                admin,
+                json!({"building_id": id(&b), "number": "1-101", "floor": 1}),
+            )
             .await;
         let c = app
-            .create("/api/v1/customers", admin, json!({"name": format!("业主{name}"),
-                "phones": ["13812345678"], "units": [{"unit_id": id(&u)}]}))
+            .create(
+                "/api/v1/customers",
+                admin,
+                json!({"name": format!("业主{name}"),
+                "phones": ["13812345678"], "units": [{"unit_id": id(&u)}]}),
+            )
             .await;
         projects.push(id(&p));
         buildings.push(id(&b));

@@ -65,6 +65,14 @@ impl Checker<'_> {
         if let Some(any) =
             schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array)
         {
+            // `Option<T>` is `oneOf: [null, T]`: a non-null value is a T, and T's own errors
+            // name the fields (rather than "matches none of the allowed shapes").
+            let non_null: Vec<&Value> =
+                any.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect();
+            if !value.is_null() && non_null.len() == 1 && non_null.len() < any.len() {
+                self.walk(non_null[0], value, path, out);
+                return;
+            }
             let fits = any.iter().any(|s| {
                 let mut scratch = Vec::new();
                 self.walk(s, value, path, &mut scratch);

@@ -4,7 +4,7 @@
 use std::{future::Future, pin::Pin};
 
 use actix_web::{
-    FromRequest, HttpRequest, HttpResponse, dev::Payload, http::header, http::StatusCode,
+    FromRequest, HttpRequest, HttpResponse, dev::Payload, http::StatusCode, http::header,
 };
 use serde::Serialize;
 

@@ -44,11 +44,9 @@ pub async fn idempotency(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let key = req.headers().get(HEADER).map(|v| v.to_str().unwrap_or("").to_owned());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(key), Some(state), true) = (
-        key,
-        state,
-        req.method() == Method::POST && !req.path().starts_with("/api/v1/auth/"),
-    ) else {
+    let (Some(key), Some(state), true) =
+        (key, state, req.method() == Method::POST && !req.path().starts_with("/api/v1/auth/"))
+    else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     if !valid_key(&key) {
@@ -112,9 +110,8 @@ pub async fn idempotency(
             req.set_payload(Payload::from(body));
             let outcome = next.call(req).await;
             let release = |state: web::Data<AppState>, principal: String, key: String| async move {
-                let _ = state
-                    .run(move |conn| Ok(idempotency::abandon(conn, &principal, &key)?))
-                    .await;
+                let _ =
+                    state.run(move |conn| Ok(idempotency::abandon(conn, &principal, &key)?)).await;
             };
             let res = match outcome {
                 Ok(res) => res,

@@ -28,7 +28,10 @@ pub struct Attempt {
 impl Attempt {
     /// An attempt on `account` (`user:<name>` or `client:<id>`) from `address`.
     pub fn new(account: &str, address: &str) -> Self {
-        Self { account: format!("account:{}", account.to_lowercase()), address: format!("ip:{address}") }
+        Self {
+            account: format!("account:{}", account.to_lowercase()),
+            address: format!("ip:{address}"),
+        }
     }
 
     /// 429 while either key is locked.

@@ -51,7 +51,10 @@ macro_rules! page_type {
 
         impl $page {
             /// The answer for a stored page.
-            pub fn from_page<T>(page: kefu_persistence::scope::Page<T>, view: impl FnMut(T) -> $view) -> Self {
+            pub fn from_page<T>(
+                page: kefu_persistence::scope::Page<T>,
+                view: impl FnMut(T) -> $view,
+            ) -> Self {
                 let next_cursor = page.next.as_deref().map($crate::list::cursor);
                 Self { items: page.items.into_iter().map(view).collect(), next_cursor }
             }

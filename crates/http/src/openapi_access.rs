@@ -54,16 +54,38 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             && secured(op)
             && op.responses.responses.contains_key("201")
         {
-            header(op, "Idempotency-Key", false,
+            header(
+                op,
+                "Idempotency-Key",
+                false,
                 "Makes the create safe to retry: the same key and body within 24 h answer the first response again",
-                "5f0c7a4e-2d1b-4c39-9a51-8e7b0f3d2c11");
-            add(op, "409", "A request with this `Idempotency-Key` is still in flight (`idempotency_key_in_flight`), or the record conflicts with another (`conflict`)");
-            add(op, "422", "The body breaks the schema, or the `Idempotency-Key` was used with another body (`idempotency_key_reused`)");
+                "5f0c7a4e-2d1b-4c39-9a51-8e7b0f3d2c11",
+            );
+            add(
+                op,
+                "409",
+                "A request with this `Idempotency-Key` is still in flight (`idempotency_key_in_flight`), or the record conflicts with another (`conflict`)",
+            );
+            add(
+                op,
+                "422",
+                "The body breaks the schema, or the `Idempotency-Key` was used with another body (`idempotency_key_reused`)",
+            );
         }
         if let Some(op) = item.patch.as_mut() {
-            header(op, "If-Match", true, "The `ETag` of the resource as last read, e.g. \"3\"", "\"1\"");
+            header(
+                op,
+                "If-Match",
+                true,
+                "The `ETag` of the resource as last read, e.g. \"3\"",
+                "\"1\"",
+            );
             add(op, "409", "The change conflicts with another record (`conflict`)");
-            add(op, "412", "The resource changed since it was read (`stale_version`); read it again");
+            add(
+                op,
+                "412",
+                "The resource changed since it was read (`stale_version`); read it again",
+            );
             add(op, "428", "`If-Match` is missing (`precondition_required`)");
         }
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
@@ -72,7 +94,11 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
                 add(op, "403", "The caller's roles do not allow this (`forbidden`)");
             }
             if names_a_record || op.request_body.is_some() && secured(op) {
-                add(op, "404", "No such record in the caller's scope (`not_found`), or a record the body names is not");
+                add(
+                    op,
+                    "404",
+                    "No such record in the caller's scope (`not_found`), or a record the body names is not",
+                );
             }
         }
     }

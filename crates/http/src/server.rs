@@ -4,8 +4,8 @@ use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{HttpServer, dev::Server};
 use anyhow::Context;
-use kefu_domain::clock::{Clock, SystemClock};
 use kefu_domain::access::ScopeKind;
+use kefu_domain::clock::{Clock, SystemClock};
 use kefu_persistence::{
     Db, PoolOptions, StoreError, audit::Actor, grants, groups, migrate, transaction, users,
 };
@@ -64,8 +64,24 @@ pub fn create_admin(
             scope_kind,
             scope_id: None,
         };
-        grants::insert(conn, Some(&group.id), &grant("admin", ScopeKind::Group), &group.id, Actor::System, None, now)?;
-        grants::insert(conn, None, &grant("platform_operator", ScopeKind::Platform), grants::PLATFORM, Actor::System, None, now)?;
+        grants::insert(
+            conn,
+            Some(&group.id),
+            &grant("admin", ScopeKind::Group),
+            &group.id,
+            Actor::System,
+            None,
+            now,
+        )?;
+        grants::insert(
+            conn,
+            None,
+            &grant("platform_operator", ScopeKind::Platform),
+            grants::PLATFORM,
+            Actor::System,
+            None,
+            now,
+        )?;
         Ok::<_, StoreError>(user)
     })?;
     Ok(user)

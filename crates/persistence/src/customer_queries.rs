@@ -95,7 +95,8 @@ pub fn update(
         may_write(write, &before)?;
         expect_version(before.version, expected_version)?;
         let phones = changes.phones.as_ref().unwrap_or(&before.phones);
-        let phones = serde_json::to_string(phones).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let phones =
+            serde_json::to_string(phones).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         diesel::update(customers::table.filter(customers::id.eq(id)))
             .set((
                 customers::name.eq(changes.name.as_deref().unwrap_or(&before.name)),
@@ -105,10 +106,16 @@ pub fn update(
                 customers::version.eq(customers::version + 1),
             ))
             .execute(conn)?;
-        write.audit(conn, now, "customer.updated", ("customer", id), serde_json::json!({
-            "name": changes.name.is_some(), "phones": changes.phones.is_some(),
-            "archived": changes.archived,
-        }))?;
+        write.audit(
+            conn,
+            now,
+            "customer.updated",
+            ("customer", id),
+            serde_json::json!({
+                "name": changes.name.is_some(), "phones": changes.phones.is_some(),
+                "archived": changes.archived,
+            }),
+        )?;
         get(conn, read, id)
     })
 }
@@ -123,9 +130,15 @@ pub fn phones(
 ) -> Result<Customer, StoreError> {
     conn.transaction(|conn| {
         let customer = get(conn, scope, id)?;
-        scope.audit(conn, now, "customer.phones_read", ("customer", id), serde_json::json!({
-            "count": customer.phones.len(),
-        }))?;
+        scope.audit(
+            conn,
+            now,
+            "customer.phones_read",
+            ("customer", id),
+            serde_json::json!({
+                "count": customer.phones.len(),
+            }),
+        )?;
         Ok(customer)
     })
 }

@@ -192,13 +192,21 @@ pub fn create(
                 ))
                 .execute(conn)
                 .map_err(|e| match StoreError::from(e) {
-                    StoreError::Conflict(_) => StoreError::Conflict("a unit is listed twice".into()),
+                    StoreError::Conflict(_) => {
+                        StoreError::Conflict("a unit is listed twice".into())
+                    }
                     other => other,
                 })?;
         }
         // Personal data stays out of the audit trail: ids only.
         let unit_ids: Vec<&str> = owned.iter().map(|(u, _)| u.id.as_str()).collect();
-        write.audit(conn, now, "customer.created", ("customer", &id), serde_json::json!({"unit_ids": unit_ids}))?;
+        write.audit(
+            conn,
+            now,
+            "customer.created",
+            ("customer", &id),
+            serde_json::json!({"unit_ids": unit_ids}),
+        )?;
         get(conn, read, &id)
     })
 }
@@ -233,4 +241,4 @@ pub fn get(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Customer,
     row.into_customer(units)
 }
 
-pub use crate::customer_queries::{CustomerFilter, list, phones, update, CustomerChanges};
+pub use crate::customer_queries::{CustomerChanges, CustomerFilter, list, phones, update};

@@ -86,11 +86,8 @@ pub fn begin(
             Err(StoreError::Conflict(_)) => {}
             Err(e) => return Err(e),
         }
-        let found: Option<Row> = keys::table
-            .find((principal, key))
-            .select(Row::as_select())
-            .first(conn)
-            .optional()?;
+        let found: Option<Row> =
+            keys::table.find((principal, key)).select(Row::as_select()).first(conn).optional()?;
         let Some(row) = found else { continue };
         if from_db(row.expires_at) <= now {
             diesel::delete(

@@ -90,7 +90,13 @@ pub fn create(
             ))
             .execute(conn)
             .map_err(taken(format!("a client named {name:?} exists")))?;
-        scope.audit(conn, now, "client.created", ("client", &id), serde_json::json!({"name": name}))?;
+        scope.audit(
+            conn,
+            now,
+            "client.created",
+            ("client", &id),
+            serde_json::json!({"name": name}),
+        )?;
         get(conn, scope, &id)
     })
 }
@@ -175,10 +181,16 @@ pub fn update(
             ))
             .execute(conn)
             .map_err(taken(format!("a client named {name:?} exists")))?;
-        scope.audit(conn, now, "client.updated", ("client", id), serde_json::json!({
-            "name": changes.name, "disabled": changes.disabled,
-            "secret_rotated": changes.secret_hash.is_some(),
-        }))?;
+        scope.audit(
+            conn,
+            now,
+            "client.updated",
+            ("client", id),
+            serde_json::json!({
+                "name": changes.name, "disabled": changes.disabled,
+                "secret_rotated": changes.secret_hash.is_some(),
+            }),
+        )?;
         get(conn, scope, id)
     })
 }

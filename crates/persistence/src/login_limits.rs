@@ -54,8 +54,9 @@ pub fn record_failure(
     conn.transaction(|conn| {
         let at = to_db(now);
         let (failures, start) = match load(conn, key)? {
-            Some(r) if from_db(r.window_start) + policy.window > now
-                && r.locked_until.is_none_or(|u| from_db(u) <= now) =>
+            Some(r)
+                if from_db(r.window_start) + policy.window > now
+                    && r.locked_until.is_none_or(|u| from_db(u) <= now) =>
             {
                 (r.failures + 1, r.window_start)
             }

@@ -2,8 +2,9 @@
 //! do. Out of scope is 404 (never 403, never in a list); a role without the permission is 403.
 
 use kefu_tests::{
-    Backend, TestApp, assert_problem, both_backends,
+    Backend, TestApp,
     api::ids,
+    assert_problem, both_backends,
     org::{Org, org},
     spawn_app,
 };
@@ -39,7 +40,8 @@ async fn sees(app: &TestApp, token: &str, collection: &str, all: &[String], visi
             assert!(!body.to_string().contains(record.as_str()), "no leak in the problem");
         }
     }
-    let page: Value = app.get(&format!("{collection}?limit=200"), token).await.json().await.unwrap();
+    let page: Value =
+        app.get(&format!("{collection}?limit=200"), token).await.json().await.unwrap();
     let mut listed = ids(&page);
     listed.sort();
     let mut expected: Vec<String> = visible.iter().map(|s| (*s).clone()).collect();
@@ -61,28 +63,46 @@ async fn a_project_grant_sees_its_project_only(backend: Backend) {
     sees(&app, &spec, k[4].0, &k[4].1, &[]).await;
     sees(&app, &spec, k[5].0, &k[5].1, &[&o.customers[0]]).await;
     // Filters never widen the reach.
-    let page: Value = app.get(&format!("/api/v1/customers?project_id={b}"), &spec).await.json().await.unwrap();
+    let page: Value =
+        app.get(&format!("/api/v1/customers?project_id={b}"), &spec).await.json().await.unwrap();
     assert!(ids(&page).is_empty());
 
     // A role without the permission: 403, whatever the record.
-    let res = app.post("/api/v1/org/buildings", &spec, &json!({"project_id": a, "name": "2号楼"})).await;
+    let res =
+        app.post("/api/v1/org/buildings", &spec, &json!({"project_id": a, "name": "2号楼"})).await;
     assert_problem(res, 403, "forbidden").await;
-    for path in ["/api/v1/users", "/api/v1/grants", "/api/v1/integration-clients", "/api/v1/groups"] {
+    for path in ["/api/v1/users", "/api/v1/grants", "/api/v1/integration-clients", "/api/v1/groups"]
+    {
         assert_problem(app.get(path, &spec).await, 403, "forbidden").await;
     }
 
     // A writer of project A: project B's records are 404 for writes too; A's are his to change.
     let (_, sales) = app.user_with(&admin, "sales.a", &[("sales_staff", "project", Some(a))]).await;
-    let res = app.patch(&format!("/api/v1/customers/{}", o.customers[1]), &sales, 1, &json!({"name": "x"})).await;
+    let res = app
+        .patch(&format!("/api/v1/customers/{}", o.customers[1]), &sales, 1, &json!({"name": "x"}))
+        .await;
     assert_problem(res, 404, "not_found").await;
-    let res = app.patch(&format!("/api/v1/customers/{}", o.customers[0]), &sales, 1, &json!({"name": "业主甲"})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/customers/{}", o.customers[0]),
+            &sales,
+            1,
+            &json!({"name": "业主甲"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let res = app.post("/api/v1/customers", &sales, &json!({"name": "新业主", "phones": ["13900001111"], "units": [{"unit_id": o.units[1]}]})).await;
     assert_problem(res, 404, "not_found").await;
     let created = app.create("/api/v1/customers", &sales, json!({"name": "新业主", "phones": ["13900001111"], "units": [{"unit_id": o.units[0]}]})).await;
     assert_eq!(created["units"][0]["project_id"], a.as_str());
     // Without units only a group-wide writer may create (nobody narrower could see it).
-    let res = app.post("/api/v1/customers", &sales, &json!({"name": "无房", "phones": ["13900001111"], "units": []})).await;
+    let res = app
+        .post(
+            "/api/v1/customers",
+            &sales,
+            &json!({"name": "无房", "phones": ["13900001111"], "units": []}),
+        )
+        .await;
     assert_problem(res, 403, "forbidden").await;
 }
 
@@ -90,7 +110,8 @@ async fn a_company_grant_covers_the_company_s_projects(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
     let o = org(&app, &admin).await;
-    let (_, auditor) = app.user_with(&admin, "audit.c1", &[("auditor", "company", Some(&o.c1))]).await;
+    let (_, auditor) =
+        app.user_with(&admin, "audit.c1", &[("auditor", "company", Some(&o.c1))]).await;
     let k = kinds(&o);
     let [pa, pb, _] = &o.projects;
     sees(&app, &auditor, k[0].0, &k[0].1, &[&o.c1]).await;
@@ -100,13 +121,24 @@ async fn a_company_grant_covers_the_company_s_projects(backend: Backend) {
     sees(&app, &auditor, k[4].0, &k[4].1, &[&o.departments[0]]).await;
     sees(&app, &auditor, k[5].0, &k[5].1, &[&o.customers[0], &o.customers[1]]).await;
     // Read-only: the auditor changes nothing, not even in his company.
-    let res = app.patch(&format!("/api/v1/org/projects/{pa}"), &auditor, 1, &json!({"city": "太原"})).await;
+    let res = app
+        .patch(&format!("/api/v1/org/projects/{pa}"), &auditor, 1, &json!({"city": "太原"}))
+        .await;
     assert_problem(res, 403, "forbidden").await;
-    assert_problem(app.get(&format!("/api/v1/customers/{}/phones", o.customers[0]), &auditor).await, 403, "forbidden").await;
+    assert_problem(
+        app.get(&format!("/api/v1/customers/{}/phones", o.customers[0]), &auditor).await,
+        403,
+        "forbidden",
+    )
+    .await;
 
     // A department grant reaches its department, whichever projects it works on, and no project.
     let (_, coordinator) = app
-        .user_with(&admin, "coord.d1", &[("dept_coordinator", "department", Some(&o.departments[0]))])
+        .user_with(
+            &admin,
+            "coord.d1",
+            &[("dept_coordinator", "department", Some(&o.departments[0]))],
+        )
         .await;
     sees(&app, &coordinator, k[4].0, &k[4].1, &[&o.departments[0]]).await;
     sees(&app, &coordinator, k[1].0, &k[1].1, &[]).await;
@@ -114,7 +146,14 @@ async fn a_company_grant_covers_the_company_s_projects(backend: Backend) {
 
     // Grants add up: a second grant at project X widens the reach to X.
     let (_, both) = app
-        .user_with(&admin, "two.grants", &[("auditor", "company", Some(&o.c1)), ("cs_specialist", "project", Some(&o.projects[2]))])
+        .user_with(
+            &admin,
+            "two.grants",
+            &[
+                ("auditor", "company", Some(&o.c1)),
+                ("cs_specialist", "project", Some(&o.projects[2])),
+            ],
+        )
         .await;
     sees(&app, &both, k[1].0, &k[1].1, &[pa, pb, &o.projects[2]]).await;
 }
@@ -124,9 +163,20 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     let admin = app.admin_token().await;
     let o = org(&app, &admin).await;
     let client = app.create("/api/v1/integration-clients", &admin, json!({"name": "crm"})).await;
-    let user = app.create("/api/v1/users", &admin, json!({"username": "a.staff", "display_name": "A", "password": "a-staff-password"})).await;
-    app.create("/api/v1/groups", &admin, json!({"code": "other", "name": "另一集团",
-        "admin": {"username": "other.admin", "display_name": "B", "password": "other-password"}})).await;
+    let user = app
+        .create(
+            "/api/v1/users",
+            &admin,
+            json!({"username": "a.staff", "display_name": "A", "password": "a-staff-password"}),
+        )
+        .await;
+    app.create(
+        "/api/v1/groups",
+        &admin,
+        json!({"code": "other", "name": "另一集团",
+        "admin": {"username": "other.admin", "display_name": "B", "password": "other-password"}}),
+    )
+    .await;
     let b: Value = app.login("other.admin", "other-password").await.json().await.unwrap();
     let b = b["access_token"].as_str().unwrap().to_owned();
     let mut everything = kinds(&o);
@@ -143,9 +193,14 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
                 assert_problem(res, 404, "not_found").await;
             }
         }
-        let page: Value = app.get(&format!("{collection}?limit=200"), &b).await.json().await.unwrap();
-        assert!(ids(&page).iter().all(|i| !records.contains(i)), "{collection} leaks into group B's list");
+        let page: Value =
+            app.get(&format!("{collection}?limit=200"), &b).await.json().await.unwrap();
+        assert!(
+            ids(&page).iter().all(|i| !records.contains(i)),
+            "{collection} leaks into group B's list"
+        );
     }
-    let res = app.post("/api/v1/org/projects", &b, &json!({"company_id": o.c1, "name": "偷"})).await;
+    let res =
+        app.post("/api/v1/org/projects", &b, &json!({"company_id": o.c1, "name": "偷"})).await;
     assert_problem(res, 404, "not_found").await;
 }

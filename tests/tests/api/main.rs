@@ -6,8 +6,12 @@
 mod access;
 mod auth;
 mod cli;
+mod clients;
 mod contract;
+mod customers;
 mod errors;
+mod idempotency;
+mod login_limits;
 mod observability;
 mod persistence;
 mod users;

@@ -122,7 +122,8 @@ impl Reach {
         project: Option<&str>,
         department: Option<&str>,
     ) -> bool {
-        let has = |list: &[String], id: Option<&str>| id.is_some_and(|id| list.iter().any(|x| x == id));
+        let has =
+            |list: &[String], id: Option<&str>| id.is_some_and(|id| list.iter().any(|x| x == id));
         self.whole_group
             || has(&self.companies, company)
             || has(&self.projects, project)

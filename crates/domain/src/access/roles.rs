@@ -128,9 +128,11 @@ mod tests {
 
     #[test]
     fn auditors_only_read_and_never_see_whole_numbers() {
-        assert!(Role::Auditor.permissions().iter().all(|p| matches!(
-            p,
-            P::OrgRead | P::CustomersRead | P::UsersRead
-        )));
+        assert!(
+            Role::Auditor
+                .permissions()
+                .iter()
+                .all(|p| matches!(p, P::OrgRead | P::CustomersRead | P::UsersRead))
+        );
     }
 }

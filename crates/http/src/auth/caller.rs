@@ -64,7 +64,10 @@ pub struct Caller {
 }
 
 fn gone() -> ApiError {
-    ApiError::Unauthorized("invalid_token", "the account behind this token is disabled or gone".into())
+    ApiError::Unauthorized(
+        "invalid_token",
+        "the account behind this token is disabled or gone".into(),
+    )
 }
 
 impl Caller {

@@ -7,8 +7,7 @@ use kefu_persistence::{
     audit::{self, Actor, NewAuditEvent},
     jwt_keys,
     refresh_tokens::{self, Rotation},
-    transaction,
-    users,
+    transaction, users,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -65,7 +64,11 @@ pub struct TokenPair {
 }
 
 /// Signs an access token for `subject` (a user id or `client:<id>`) with the newest signing key.
-pub fn access_token(conn: &mut DbConnection, subject: &str, now: DateTime<Utc>) -> ApiResult<String> {
+pub fn access_token(
+    conn: &mut DbConnection,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<String> {
     let key = jwt_keys::usable(conn, now, ACCESS_TTL)?
         .into_iter()
         .find(|k| k.retired_at.is_none())

@@ -121,7 +121,8 @@ pub async fn create_integration_client(
     let name = body.into_inner().name;
     let (secret, hash) = tokens::new_refresh_token();
     let now = state.clock.now();
-    let client = state.run(move |conn| Ok(clients::create(conn, &scope, &name, &hash, now)?)).await?;
+    let client =
+        state.run(move |conn| Ok(clients::create(conn, &scope, &name, &hash, now)?)).await?;
     let location = format!("/api/v1/integration-clients/{}", client.id);
     let version = client.version;
     let body = CreatedClient { client: client.into(), client_secret: Some(secret) };

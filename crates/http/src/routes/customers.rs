@@ -276,7 +276,9 @@ pub async fn update_customer(
         CustomerChanges { name: p.name, phones: p.phones.map(numbers), archived: p.archived };
     let now = state.clock.now();
     let c = state
-        .run(move |conn| Ok(customers::update(conn, &read, &write, &id, if_match.0, &changes, now)?))
+        .run(move |conn| {
+            Ok(customers::update(conn, &read, &write, &id, if_match.0, &changes, now)?)
+        })
         .await?;
     Ok(tagged(StatusCode::OK, c.version, &CustomerView::from(c)))
 }

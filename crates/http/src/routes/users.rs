@@ -191,8 +191,11 @@ pub async fn update_user(
                 Some(p) => Some(password::hash(p).map_err(ApiError::Internal)?),
                 None => None,
             };
-            let changes =
-                UserChanges { display_name: patch.display_name, password_hash, disabled: patch.disabled };
+            let changes = UserChanges {
+                display_name: patch.display_name,
+                password_hash,
+                disabled: patch.disabled,
+            };
             Ok(users::update(conn, &scope, &id, if_match.0, changes, now)?)
         })
         .await?;

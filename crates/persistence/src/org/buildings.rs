@@ -65,7 +65,13 @@ pub fn create(
             ))
             .execute(conn)
             .map_err(taken(format!("the project has a building named {name:?}")))?;
-        write.audit(conn, now, "building.created", ("building", &id), serde_json::json!({"project_id": project.id, "name": name}))?;
+        write.audit(
+            conn,
+            now,
+            "building.created",
+            ("building", &id),
+            serde_json::json!({"project_id": project.id, "name": name}),
+        )?;
         get(conn, read, &id)
     })
 }
@@ -120,14 +126,23 @@ pub fn update(
         diesel::update(buildings::table.filter(buildings::id.eq(id)))
             .set((
                 buildings::name.eq(new_name),
-                buildings::archived_at
-                    .eq(archived_at(before.archived_at.map(from_db), archived, now)),
+                buildings::archived_at.eq(archived_at(
+                    before.archived_at.map(from_db),
+                    archived,
+                    now,
+                )),
                 buildings::updated_at.eq(to_db(now)),
                 buildings::version.eq(buildings::version + 1),
             ))
             .execute(conn)
             .map_err(taken(format!("the project has a building named {new_name:?}")))?;
-        write.audit(conn, now, "building.updated", ("building", id), serde_json::json!({"name": name, "archived": archived}))?;
+        write.audit(
+            conn,
+            now,
+            "building.updated",
+            ("building", id),
+            serde_json::json!({"name": name, "archived": archived}),
+        )?;
         get(conn, read, id)
     })
 }

@@ -87,7 +87,13 @@ pub fn create(
             ))
             .execute(conn)
             .map_err(taken(format!("a company named {name:?} exists")))?;
-        scope.audit(conn, now, "company.created", ("company", &id), serde_json::json!({"name": name, "kind": kind}))?;
+        scope.audit(
+            conn,
+            now,
+            "company.created",
+            ("company", &id),
+            serde_json::json!({"name": name, "kind": kind}),
+        )?;
         get(conn, scope, &id)
     })
 }
@@ -167,9 +173,15 @@ pub fn update(
             ))
             .execute(conn)
             .map_err(taken(format!("a company named {name:?} exists")))?;
-        write.audit(conn, now, "company.updated", ("company", id), serde_json::json!({
-            "name": changes.name, "kind": changes.kind, "archived": changes.archived,
-        }))?;
+        write.audit(
+            conn,
+            now,
+            "company.updated",
+            ("company", id),
+            serde_json::json!({
+                "name": changes.name, "kind": changes.kind, "archived": changes.archived,
+            }),
+        )?;
         get(conn, read, id)
     })
 }

@@ -96,10 +96,16 @@ pub fn create(
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a department named {:?}", new.name)))?;
-        write.audit(conn, now, "department.created", ("department", &id), serde_json::json!({
-            "company_id": company.id, "name": new.name, "kind": new.kind,
-            "coordinator_id": new.coordinator_id,
-        }))?;
+        write.audit(
+            conn,
+            now,
+            "department.created",
+            ("department", &id),
+            serde_json::json!({
+                "company_id": company.id, "name": new.name, "kind": new.kind,
+                "coordinator_id": new.coordinator_id,
+            }),
+        )?;
         get(conn, read, &id)
     })
 }
@@ -183,17 +189,26 @@ pub fn update(
                 departments::kind.eq(changes.kind.as_deref().unwrap_or(&before.kind)),
                 departments::coordinator_id
                     .eq(changes.coordinator_id.clone().or(before.coordinator_id.clone())),
-                departments::archived_at
-                    .eq(archived_at(before.archived_at.map(from_db), changes.archived, now)),
+                departments::archived_at.eq(archived_at(
+                    before.archived_at.map(from_db),
+                    changes.archived,
+                    now,
+                )),
                 departments::updated_at.eq(to_db(now)),
                 departments::version.eq(departments::version + 1),
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a department named {name:?}")))?;
-        write.audit(conn, now, "department.updated", ("department", id), serde_json::json!({
-            "name": changes.name, "kind": changes.kind,
-            "coordinator_id": changes.coordinator_id, "archived": changes.archived,
-        }))?;
+        write.audit(
+            conn,
+            now,
+            "department.updated",
+            ("department", id),
+            serde_json::json!({
+                "name": changes.name, "kind": changes.kind,
+                "coordinator_id": changes.coordinator_id, "archived": changes.archived,
+            }),
+        )?;
         get(conn, read, id)
     })
 }

@@ -27,9 +27,5 @@ pub(crate) fn archived_at(
 
 /// Whether a version matches, else the stale-version error.
 pub(crate) fn expect_version(current: i64, expected: i64) -> Result<(), crate::StoreError> {
-    if current == expected {
-        Ok(())
-    } else {
-        Err(crate::StoreError::StaleVersion { current })
-    }
+    if current == expected { Ok(()) } else { Err(crate::StoreError::StaleVersion { current }) }
 }

@@ -93,7 +93,13 @@ pub fn create(
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a project named {:?}", new.name)))?;
-        write.audit(conn, now, "project.created", ("project", &id), serde_json::json!({"company_id": company.id, "name": new.name}))?;
+        write.audit(
+            conn,
+            now,
+            "project.created",
+            ("project", &id),
+            serde_json::json!({"company_id": company.id, "name": new.name}),
+        )?;
         get(conn, read, &id)
     })
 }
@@ -180,11 +186,17 @@ pub fn update(
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a project named {name:?}")))?;
-        write.audit(conn, now, "project.updated", ("project", id), serde_json::json!({
-            "name": changes.name, "city": changes.city, "contacts_changed":
-            changes.cs_contact.is_some() || changes.property_contact.is_some(),
-            "archived": changes.archived,
-        }))?;
+        write.audit(
+            conn,
+            now,
+            "project.updated",
+            ("project", id),
+            serde_json::json!({
+                "name": changes.name, "city": changes.city, "contacts_changed":
+                changes.cs_contact.is_some() || changes.property_contact.is_some(),
+                "archived": changes.archived,
+            }),
+        )?;
         get(conn, read, id)
     })
 }

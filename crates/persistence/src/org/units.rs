@@ -72,7 +72,13 @@ pub fn create(
             ))
             .execute(conn)
             .map_err(taken(format!("the building has a unit {number:?}")))?;
-        write.audit(conn, now, "unit.created", ("unit", &id), serde_json::json!({"building_id": b.id, "number": number}))?;
+        write.audit(
+            conn,
+            now,
+            "unit.created",
+            ("unit", &id),
+            serde_json::json!({"building_id": b.id, "number": number}),
+        )?;
         get(conn, read, &id)
     })
 }
@@ -150,16 +156,25 @@ pub fn update(
             .set((
                 units::number.eq(number),
                 units::floor.eq(changes.floor.or(before.floor)),
-                units::archived_at
-                    .eq(archived_at(before.archived_at.map(from_db), changes.archived, now)),
+                units::archived_at.eq(archived_at(
+                    before.archived_at.map(from_db),
+                    changes.archived,
+                    now,
+                )),
                 units::updated_at.eq(to_db(now)),
                 units::version.eq(units::version + 1),
             ))
             .execute(conn)
             .map_err(taken(format!("the building has a unit {number:?}")))?;
-        write.audit(conn, now, "unit.updated", ("unit", id), serde_json::json!({
-            "number": changes.number, "floor": changes.floor, "archived": changes.archived,
-        }))?;
+        write.audit(
+            conn,
+            now,
+            "unit.updated",
+            ("unit", id),
+            serde_json::json!({
+                "number": changes.number, "floor": changes.floor, "archived": changes.archived,
+            }),
+        )?;
         get(conn, read, id)
     })
 }

@@ -192,7 +192,9 @@ pub async fn update_company(
         Changes { name: p.name, kind: p.kind.map(|k| k.as_str().to_owned()), archived: p.archived };
     let now = state.clock.now();
     let c = state
-        .run(move |conn| Ok(companies::update(conn, &read, &write, &id, if_match.0, &changes, now)?))
+        .run(move |conn| {
+            Ok(companies::update(conn, &read, &write, &id, if_match.0, &changes, now)?)
+        })
         .await?;
     Ok(tagged(StatusCode::OK, c.version, &CompanyView::from(c)))
 }

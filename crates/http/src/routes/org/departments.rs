@@ -52,7 +52,10 @@ pub enum DepartmentKind {
 impl DepartmentKind {
     /// The stored name.
     pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 }
 
@@ -175,8 +178,7 @@ pub async fn create_department(
         coordinator_id: r.coordinator_id,
     };
     let now = state.clock.now();
-    let d =
-        state.run(move |conn| Ok(departments::create(conn, &read, &write, &new, now)?)).await?;
+    let d = state.run(move |conn| Ok(departments::create(conn, &read, &write, &new, now)?)).await?;
     Ok(created(format!("/api/v1/org/departments/{}", d.id), d.version, &DepartmentView::from(d)))
 }
 
@@ -193,8 +195,11 @@ pub async fn list_departments(
     let scope = caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter =
-        Filter { company_id: q.company_id, kind: q.kind.map(DepartmentKind::as_str), archived: q.archived };
+    let filter = Filter {
+        company_id: q.company_id,
+        kind: q.kind.map(DepartmentKind::as_str),
+        archived: q.archived,
+    };
     let found = state.run(move |conn| Ok(departments::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(DepartmentPage::from_page(found, DepartmentView::from)))
 }
