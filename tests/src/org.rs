@@ -49,7 +49,7 @@ pub async fn org(app: &TestApp, admin: &str) -> Org {
             .create(
                 "/api/v1/org/units",
                 admin,
-                json!({"building_id": id(&b), "number": "1-101", "floor": 1}),
+                json!({"building_id": id(&b), "number": "1-101", "floor": "1"}),
             )
             .await;
         let c = app

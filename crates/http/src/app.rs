@@ -30,8 +30,9 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(openapi::base())
         .configure(routes::configure)
+        .configure(routes::identity)
         .split_for_parts();
-    openapi::complete(doc)
+    crate::openapi_access::complete(openapi::complete(doc))
 }
 
 /// Everything an app instance needs; cheap to clone into each worker.
@@ -93,6 +94,7 @@ pub fn build(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", parts.spec))
         .into_utoipa_app()
         .configure(routes::configure)
+        .configure(routes::identity)
         .into_app()
         .default_service(web::to(unmatched))
 }

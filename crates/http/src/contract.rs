@@ -65,22 +65,28 @@ impl Checker<'_> {
         if let Some(any) =
             schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array)
         {
-            // `Option<T>` is `oneOf: [null, T]`: a non-null value is a T, and T's own errors
-            // name the fields (rather than "matches none of the allowed shapes").
-            let non_null: Vec<&Value> =
-                any.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect();
-            if !value.is_null() && non_null.len() == 1 && non_null.len() < any.len() {
-                self.walk(non_null[0], value, path, out);
-                return;
-            }
-            let fits = any.iter().any(|s| {
+            let field = if path.is_empty() { "body" } else { path };
+            let mut closest: Option<Vec<FieldError>> = None;
+            for alternative in any {
                 let mut scratch = Vec::new();
-                self.walk(s, value, path, &mut scratch);
-                scratch.is_empty()
-            });
-            if !fits {
-                let field = if path.is_empty() { "body" } else { path };
-                out.push(FieldError::new(field, "invalid", "matches none of the allowed shapes"));
+                self.walk(alternative, value, path, &mut scratch);
+                if scratch.is_empty() {
+                    return;
+                }
+                // An alternative of the value's own type explains best what is wrong with it.
+                let type_fits =
+                    !scratch.iter().any(|e| e.field == field && e.code == "invalid_type");
+                if type_fits && closest.is_none() {
+                    closest = Some(scratch);
+                }
+            }
+            match closest {
+                Some(errors) => out.extend(errors),
+                None => out.push(FieldError::new(
+                    field,
+                    "invalid",
+                    "matches none of the allowed shapes",
+                )),
             }
             return;
         }
@@ -106,6 +112,14 @@ impl Checker<'_> {
                         self.walk(item_schema, item, &format!("{path}[{i}]"), out);
                     }
                 }
+            }
+            Value::String(s) if s.contains('\0') => {
+                // PostgreSQL text cannot hold NUL; no kefu field has a use for it.
+                out.push(FieldError::new(
+                    path,
+                    "invalid_character",
+                    "must not contain NUL (U+0000)",
+                ));
             }
             Value::String(s) => {
                 bounds(

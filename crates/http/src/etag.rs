@@ -1,66 +1,41 @@
-//! Optimistic concurrency on the wire: every resource answers with `ETag: "<version>"`; a change
-//! must send it back in `If-Match` (428 without it, 412 when it is stale).
-
-use std::{future::Future, pin::Pin};
+//! Versions as ETags: responses carry `ETag: "N"`; changes must send `If-Match` with it.
 
 use actix_web::{
-    FromRequest, HttpRequest, HttpResponse, dev::Payload, http::StatusCode, http::header,
+    FromRequest, HttpRequest,
+    dev::Payload,
+    http::header::{self, HeaderValue},
 };
-use serde::Serialize;
+use std::future::{Ready, ready};
 
 use crate::problem::ApiError;
 
-/// The version named by `If-Match`; a value that names no version of ours never matches.
+/// The ETag of a version.
+pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
+    let value = HeaderValue::from_str(&format!("\"{version}\""))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
+    (header::ETAG, value)
+}
+
+/// The version a change was based on, from `If-Match` (`"3"`, `W/"3"` or `3`).
 #[derive(Debug, Clone, Copy)]
 pub struct IfMatch(pub i64);
 
-/// Parses an `If-Match` value: `"3"`, `W/"3"`, or several separated by commas (the first counts).
-pub fn parse(value: &str) -> Option<i64> {
-    let first = value.split(',').next()?.trim();
-    let tag = first.strip_prefix("W/").unwrap_or(first);
-    tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
-}
-
 impl FromRequest for IfMatch {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().ok().and_then(parse));
-        Box::pin(async move {
-            match value {
-                None => Err(ApiError::PreconditionRequired),
-                Some(version) => Ok(IfMatch(version.unwrap_or(-1))),
-            }
-        })
-    }
-}
-
-/// The `ETag` of a version.
-pub fn etag(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
-/// A JSON answer with the resource's `ETag`.
-pub fn tagged<T: Serialize>(status: StatusCode, version: i64, body: &T) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
-}
-
-/// 201 Created with `Location` and `ETag`.
-pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpResponse {
-    HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
-        .insert_header((header::ETAG, etag(version)))
-        .json(body)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn if_match_values() {
-        assert_eq!(super::parse("\"3\""), Some(3));
-        assert_eq!(super::parse("W/\"4\", \"5\""), Some(4));
-        assert_eq!(super::parse("3"), None);
-        assert_eq!(super::parse("*"), None);
+        let Some(raw) = req.headers().get(header::IF_MATCH) else {
+            return ready(Err(ApiError::PreconditionRequired));
+        };
+        let version = raw
+            .to_str()
+            .ok()
+            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v >= 1);
+        ready(version.map(IfMatch).ok_or_else(|| {
+            ApiError::field("If-Match", "invalid", r#"must be the ETag of a version, like "3""#)
+        }))
     }
 }

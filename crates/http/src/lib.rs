@@ -9,9 +9,11 @@ pub mod body;
 pub mod cli;
 pub mod config;
 pub mod contract;
+pub mod etag;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
+pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod server;
@@ -20,8 +22,8 @@ pub mod telemetry;
 pub mod time;
 
 // Identity, organisation and access (issue 3).
-pub mod etag;
 pub mod idempotency;
 pub mod limits;
 pub mod list;
 pub mod openapi_access;
+pub mod respond;

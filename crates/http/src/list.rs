@@ -4,36 +4,35 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use kefu_persistence::scope::{MAX_LIMIT, PageRequest};
 
-use crate::problem::ApiError;
+use crate::{paging::PageQuery, problem::ApiError};
 
 /// The default page size.
 pub const DEFAULT_LIMIT: i64 = 50;
 
-/// The page a list request asks for, from its `limit` and `cursor` parameters.
+/// The page a list request asks for, from its `limit` and `cursor` parameters. Any cursor of
+/// the documented pattern is accepted: it is only a lower bound on ids, so a forged one shows
+/// nothing a list from the start would not (the rules of [`crate::paging`]).
 pub fn page_request(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::field("limit", "out_of_range", "must be between 1 and 200"));
-    }
-    let after = match cursor {
-        None => None,
-        Some(c) => Some(
-            URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .and_then(|s| s.strip_prefix("after:").map(str::to_owned))
-                .ok_or_else(|| {
-                    ApiError::field("cursor", "invalid", "not a cursor this API handed out")
-                })?,
-        ),
-    };
-    Ok(PageRequest { limit, after })
+    let query =
+        PageQuery { limit: limit.map(|l| l.to_string()), cursor: cursor.map(str::to_owned) };
+    let page = query.page()?;
+    Ok(PageRequest { limit: page.limit.min(MAX_LIMIT), after: page.after })
 }
 
-/// The opaque cursor that continues after `id`.
+/// The opaque cursor that continues after `id` (unpadded base64url, as [`crate::paging`]).
 pub fn cursor(id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("after:{id}"))
+    URL_SAFE_NO_PAD.encode(id)
+}
+
+/// A text filter of a list: NUL and other control characters can match nothing (and
+/// PostgreSQL text cannot hold NUL), so they are a 422 naming the parameter.
+pub fn text_filter(name: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if v.chars().any(char::is_control) => {
+            Err(ApiError::field(name, "invalid_character", "must not contain control characters"))
+        }
+        other => Ok(other),
+    }
 }
 
 /// Defines a page type `{ items, next_cursor }` of a view, for the spec and the answer.
@@ -73,6 +72,7 @@ mod tests {
         assert_eq!(page_request(None, None).unwrap().limit, 50);
         assert!(page_request(Some(201), None).is_err());
         assert!(page_request(Some(0), None).is_err());
-        assert!(page_request(None, Some("garbage!")).is_err());
+        assert!(page_request(None, Some("A")).is_err());
+        assert!(text_filter("x", Some("a\0b".into())).is_err());
     }
 }

@@ -5,7 +5,7 @@
 use std::{future::Future, pin::Pin, time::Instant};
 
 use actix_web::{
-    Error, FromRequest, HttpMessage, HttpRequest,
+    Error, FromRequest, HttpMessage, HttpRequest, ResponseError,
     body::MessageBody,
     dev::{Payload, ServiceRequest, ServiceResponse},
     http::header::{HeaderName, HeaderValue},
@@ -14,7 +14,7 @@ use actix_web::{
 };
 use tracing::Instrument;
 
-use crate::metrics::Metrics;
+use crate::{metrics::Metrics, problem::ApiError};
 
 /// The request-id header.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -54,11 +54,16 @@ pub async fn observe(
         .filter(|v| acceptable(v))
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
+    if req.path().contains("%00") {
+        // No resource has NUL in its name, and PostgreSQL text could not even be asked for one.
+        let res = req.into_response(ApiError::NotFound.error_response());
+        return Ok(res.map_into_right_body());
+    }
     let method = req.method().to_string();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let span =
         tracing::info_span!("request", request_id = %id, method = %method, path = %req.path());
-    let mut res = next.call(req).instrument(span.clone()).await?;
+    let mut res = next.call(req).instrument(span.clone()).await?.map_into_left_body();
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let status = res.status().as_u16();
     let elapsed = started.elapsed().as_secs_f64();

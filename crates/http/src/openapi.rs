@@ -26,15 +26,15 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),
     tags(
-        (name = "health", description = "Liveness, readiness, metrics"),
-        (name = "auth", description = "Sign-in and token refresh"),
-        (name = "me", description = "The signed-in user"),
         (name = "groups", description = "Tenants (集团), for platform operators"),
         (name = "users", description = "Users of the caller's group"),
         (name = "grants", description = "Roles held at a scope: group, company, project, department"),
         (name = "integration-clients", description = "Service accounts for CRM and call-center systems"),
         (name = "org", description = "Companies, projects, buildings, units, departments"),
         (name = "customers", description = "Owners and customers; phone numbers masked"),
+        (name = "health", description = "Liveness, readiness, metrics"),
+        (name = "auth", description = "Sign-in and token refresh"),
+        (name = "me", description = "The signed-in user"),
     )
 )]
 struct ApiDoc;
@@ -95,7 +95,7 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             add(op, "500", "An unexpected failure (`internal_error`)");
         }
     }
-    crate::openapi_access::complete(doc)
+    doc
 }
 
 /// Which methods each path template answers, for 405 with `Allow`.

@@ -25,12 +25,23 @@ fn add(op: &mut Operation, status: &str, description: &str) {
     op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
 }
 
-fn header(op: &mut Operation, name: &str, required: bool, description: &str, example: &str) {
+/// The value an `Idempotency-Key` may take: 1–255 visible ASCII characters.
+const KEY_PATTERN: &str = "^[\\x21-\\x7e]+$";
+/// The value an `If-Match` may take: one version, quoted (`"3"`), weak (`W/"3"`) or bare.
+const VERSION_PATTERN: &str = "^(W/)?\"?[1-9][0-9]{0,17}\"?$";
+
+fn header(
+    op: &mut Operation,
+    (name, pattern): (&str, &str),
+    required: bool,
+    description: &str,
+    example: &str,
+) {
     let schema = ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
         .max_length(Some(255))
-        .pattern(Some("^[\\x21-\\x7e]+$"))
+        .pattern(Some(pattern))
         .examples([serde_json::Value::String(example.to_owned())]);
     let parameter = ParameterBuilder::new()
         .name(name)
@@ -56,7 +67,7 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
         {
             header(
                 op,
-                "Idempotency-Key",
+                ("Idempotency-Key", KEY_PATTERN),
                 false,
                 "Makes the create safe to retry: the same key and body within 24 h answer the first response again",
                 "5f0c7a4e-2d1b-4c39-9a51-8e7b0f3d2c11",
@@ -75,7 +86,7 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
         if let Some(op) = item.patch.as_mut() {
             header(
                 op,
-                "If-Match",
+                ("If-Match", VERSION_PATTERN),
                 true,
                 "The `ETag` of the resource as last read, e.g. \"3\"",
                 "\"1\"",
@@ -87,6 +98,9 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
                 "The resource changed since it was read (`stale_version`); read it again",
             );
             add(op, "428", "`If-Match` is missing (`precondition_required`)");
+        }
+        if let Some(op) = item.delete.as_mut() {
+            add(op, "409", "The record may not be removed by this caller (`conflict`)");
         }
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for op in ops.into_iter().flatten() {

@@ -86,9 +86,17 @@ pub enum ApiError {
     /// `If-Match` names an older version.
     #[error("the resource changed since you read it (now at version {0})")]
     StaleVersion(i64),
-    /// A change of an existing resource came without `If-Match`.
-    #[error("this change needs an If-Match header with the resource's ETag")]
+    /// A change without `If-Match`.
+    #[error("send If-Match with the ETag of the version you read")]
     PreconditionRequired,
+    /// The database does not answer.
+    #[error("the database is not available")]
+    Unavailable,
+    /// A bug or an unexpected failure; details are logged, not returned.
+    #[error("internal error")]
+    Internal(String),
+
+    // Identity and access (issue 3).
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     TooManyRequests(i64),
@@ -98,12 +106,6 @@ pub enum ApiError {
     /// A request with this `Idempotency-Key` is still being answered.
     #[error("a request with this Idempotency-Key is still in flight")]
     IdempotencyKeyInFlight,
-    /// The database does not answer.
-    #[error("the database is not available")]
-    Unavailable,
-    /// A bug or an unexpected failure; details are logged, not returned.
-    #[error("internal error")]
-    Internal(String),
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -125,11 +127,12 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::StaleVersion(_) => "stale_version",
             Self::PreconditionRequired => "precondition_required",
+            Self::Unavailable => "database_unavailable",
+            Self::Internal(_) => "internal_error",
+
             Self::TooManyRequests(_) => "too_many_requests",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
-            Self::Unavailable => "database_unavailable",
-            Self::Internal(_) => "internal_error",
         }
     }
 
@@ -169,11 +172,12 @@ impl ResponseError for ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -4,11 +4,8 @@ use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{HttpServer, dev::Server};
 use anyhow::Context;
-use kefu_domain::access::ScopeKind;
 use kefu_domain::clock::{Clock, SystemClock};
-use kefu_persistence::{
-    Db, PoolOptions, StoreError, audit::Actor, grants, groups, migrate, transaction, users,
-};
+use kefu_persistence::{Db, PoolOptions, audit::Actor, migrate, users};
 
 use crate::{
     app::{self, AppParts},
@@ -44,6 +41,9 @@ pub fn create_admin(
     );
     let hash = password::hash(password.expose()).map_err(anyhow::Error::msg)?;
     let now = clock.now();
+    // Identity (issue 3): the default group and the two grants, with the user, in one transaction.
+    use kefu_domain::access::ScopeKind;
+    use kefu_persistence::{StoreError, grants, groups, transaction};
     let user = transaction(&mut *db.conn()?, |conn| {
         let group = groups::ensure_default(conn, now)?;
         let user = users::create(
@@ -64,24 +64,10 @@ pub fn create_admin(
             scope_kind,
             scope_id: None,
         };
-        grants::insert(
-            conn,
-            Some(&group.id),
-            &grant("admin", ScopeKind::Group),
-            &group.id,
-            Actor::System,
-            None,
-            now,
-        )?;
-        grants::insert(
-            conn,
-            None,
-            &grant("platform_operator", ScopeKind::Platform),
-            grants::PLATFORM,
-            Actor::System,
-            None,
-            now,
-        )?;
+        let admin = grant("admin", ScopeKind::Group);
+        grants::insert(conn, Some(&group.id), &admin, &group.id, Actor::System, None, now)?;
+        let platform = grant("platform_operator", ScopeKind::Platform);
+        grants::insert(conn, None, &platform, grants::PLATFORM, Actor::System, None, now)?;
         Ok::<_, StoreError>(user)
     })?;
     Ok(user)

@@ -7,9 +7,9 @@ use crate::{
     customers::{Customer, get, within},
     db::DbConnection,
     error::StoreError,
+    identity_schema::{customer_units, customers},
     ids::to_db,
     org::{archived_at, expect_version},
-    schema::{customer_units, customers},
     scope::{Page, PageRequest, Scope, paged},
     users::escape_like,
 };

@@ -10,9 +10,9 @@ use diesel::prelude::*;
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::{customer_units, customers},
     ids::{from_db, new_id, to_db},
     org::units,
-    schema::{customer_units, customers},
     scope::{Filter, Scope},
 };
 

@@ -9,8 +9,9 @@ use crate::{
     audit::{self, Actor, NewAuditEvent},
     db::DbConnection,
     error::StoreError,
+    identity_schema::{companies, departments, grants, integration_clients, projects},
     ids::{from_db, new_id, to_db},
-    schema::{companies, departments, grants, integration_clients, projects, users},
+    schema::users,
     scope::{Filter, Page, PageRequest, Scope, paged, taken},
 };
 
@@ -227,6 +228,15 @@ pub fn delete(
     conn.transaction(|conn| {
         let grant = get_within(conn, scope, id)?;
         scope.require_group()?;
+        let own = match &scope.actor {
+            Actor::User(me) => grant.principal_kind == "user" && grant.principal_id == *me,
+            Actor::Client(me) => grant.principal_kind == "client" && grant.principal_id == *me,
+            Actor::System => false,
+        };
+        if own {
+            // Another administrator revokes it: nobody locks himself out by mistake.
+            return Err(StoreError::Conflict("you cannot revoke your own grant".into()));
+        }
         diesel::delete(grants::table.filter(grants::id.eq(id))).execute(conn)?;
         scope.audit(
             conn,
@@ -239,4 +249,21 @@ pub fn delete(
             }),
         )
     })
+}
+
+/// Whether a principal holds `role` at any scope (for checks that predate scoped access,
+/// such as "is this user an administrator").
+pub fn holds(
+    conn: &mut DbConnection,
+    principal_kind: &str,
+    principal_id: &str,
+    role: &str,
+) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        grants::table
+            .filter(grants::principal_kind.eq(principal_kind))
+            .filter(grants::principal_id.eq(principal_id))
+            .filter(grants::role.eq(role)),
+    ))
+    .get_result(conn)?)
 }

@@ -8,8 +8,8 @@ use crate::{
     audit::{self, Actor, NewAuditEvent},
     db::DbConnection,
     error::StoreError,
+    identity_schema::groups,
     ids::{from_db, new_id, to_db},
-    schema::groups,
     scope::{Page, PageRequest, paged, taken},
 };
 

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::idempotency_keys as keys,
     ids::{from_db, to_db},
-    schema::idempotency_keys as keys,
 };
 
 /// How long a key is kept.

@@ -80,7 +80,7 @@ diesel::table! {
         project_id -> Text,
         building_id -> Text,
         number -> Text,
-        floor -> Nullable<BigInt>,
+        floor -> Nullable<Text>,
         archived_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,

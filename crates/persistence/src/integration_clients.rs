@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::integration_clients as clients,
     ids::{from_db, new_id, to_db},
     org::expect_version,
-    schema::integration_clients as clients,
     scope::{Filter, Page, PageRequest, Scope, paged, taken},
 };
 

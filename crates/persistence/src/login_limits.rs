@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::login_attempts,
     ids::{from_db, to_db},
-    schema::login_attempts,
 };
 
 /// How many failures lock a key, within which window, and for how long.

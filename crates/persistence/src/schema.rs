@@ -55,6 +55,3 @@ diesel::table! {
 
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, jwt_keys, refresh_tokens, audit_events);
-
-// Identity, organisation and access (migration 2026-11-23-000010_identity).
-pub use crate::identity_schema::*;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::{
+    audit::Actor,
     db::DbConnection,
     error::StoreError,
     ids::to_db,
@@ -38,6 +39,10 @@ pub fn update(
     conn.transaction(|conn| {
         let before = get_within(conn, scope, id)?;
         scope.require_group()?;
+        // Nobody locks himself out: disabling is for someone else's account.
+        if changes.disabled == Some(true) && scope.actor == Actor::User(id.to_owned()) {
+            return Err(StoreError::Conflict("you cannot disable your own account".into()));
+        }
         if before.version != expected_version {
             return Err(StoreError::StaleVersion { current: before.version });
         }

@@ -100,7 +100,7 @@ CREATE TABLE units (
     project_id   TEXT NOT NULL REFERENCES projects (id),
     building_id  TEXT NOT NULL REFERENCES buildings (id),
     number       TEXT NOT NULL,
-    floor        BIGINT NULL,
+    floor        TEXT NULL,
     archived_at  TIMESTAMP NULL,
     created_at   TIMESTAMP NOT NULL,
     updated_at   TIMESTAMP NOT NULL,

@@ -258,3 +258,45 @@ async fn grants_are_listed_fetched_and_revoked() {
     let body = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "role");
 }
+
+#[tokio::test]
+async fn nobody_locks_himself_out() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let me: Value = app.get("/api/v1/me", &admin).await.json().await.unwrap();
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{}", me["id"].as_str().unwrap()),
+            &admin,
+            1,
+            &json!({"disabled": true}),
+        )
+        .await;
+    assert_problem(res, 409, "conflict").await;
+    let res = app
+        .patch(
+            &format!("/api/v1/groups/{}", me["group_id"].as_str().unwrap()),
+            &admin,
+            1,
+            &json!({"disabled": true}),
+        )
+        .await;
+    assert_problem(res, 409, "conflict").await;
+    let grants: Value = app
+        .get(&format!("/api/v1/grants?principal_id={}", me["id"].as_str().unwrap()), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for grant in ids(&grants) {
+        let res = app
+            .http
+            .delete(app.url(&format!("/api/v1/grants/{grant}")))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 409, "conflict").await;
+    }
+    assert_eq!(app.get("/api/v1/users", &admin).await.status(), 200);
+}

@@ -13,11 +13,12 @@ use validator::Validate;
 use crate::{
     auth::{Caller, tokens},
     body::Body,
-    etag::{IfMatch, created, tagged},
+    etag::IfMatch,
     idempotency::Redact,
     list::page_request,
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -101,7 +102,7 @@ pub struct ClientQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only disabled (`true`) or only active (`false`) clients.
     pub disabled: Option<bool>,

@@ -15,10 +15,11 @@ use validator::Validate;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{IfMatch, created, tagged},
-    list::page_request,
+    etag::IfMatch,
+    list::{page_request, text_filter},
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -161,7 +162,7 @@ pub struct CustomerQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only owners of a unit in this project.
     #[param(max_length = 64)]
@@ -220,7 +221,11 @@ pub async fn list_customers(
     let scope = caller.scope(Permission::CustomersRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = CustomerFilter { project_id: q.project_id, phone: q.phone, archived: q.archived };
+    let filter = CustomerFilter {
+        project_id: text_filter("project_id", q.project_id)?,
+        phone: text_filter("phone", q.phone)?,
+        archived: q.archived,
+    };
     let found = state.run(move |conn| Ok(customers::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(CustomerPage::from_page(found, CustomerView::from)))
 }

@@ -12,10 +12,10 @@ use validator::Validate;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{created, tagged},
-    list::page_request,
+    list::{page_request, text_filter},
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -159,7 +159,7 @@ pub struct GrantQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only the grants of this user or client.
     #[param(max_length = 64)]
@@ -207,7 +207,10 @@ pub async fn list_grants(
     let scope = caller.scope(Permission::UsersRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = GrantFilter { principal_id: q.principal_id, role: q.role.map(RoleName::as_str) };
+    let filter = GrantFilter {
+        principal_id: text_filter("principal_id", q.principal_id)?,
+        role: q.role.map(RoleName::as_str),
+    };
     let found = state.run(move |conn| Ok(grants::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(GrantPage::from_page(found, GrantView::from)))
 }

@@ -17,10 +17,11 @@ use validator::Validate;
 use crate::{
     auth::{Caller, password},
     body::Body,
-    etag::{IfMatch, created, tagged},
+    etag::IfMatch,
     list::page_request,
     page_type,
     problem::{ApiError, ApiResult},
+    respond::{created, tagged},
     routes::users::NewUserRequest,
     state::AppState,
     time::local,
@@ -100,7 +101,7 @@ pub struct GroupQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 
@@ -190,6 +191,9 @@ pub async fn update_group(
 ) -> ApiResult<HttpResponse> {
     caller.require(Permission::GroupsManage)?;
     let patch = body.into_inner();
+    if patch.disabled == Some(true) && caller.group_id.as_deref() == Some(id.as_str()) {
+        return Err(ApiError::Conflict("you cannot disable your own group".into()));
+    }
     let changes = GroupChanges { name: patch.name, disabled: patch.disabled };
     let now = state.clock.now();
     let (actor, rid) = (caller.actor(), caller.request_id.clone());

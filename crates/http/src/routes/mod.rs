@@ -4,15 +4,6 @@ pub mod auth;
 pub mod health;
 pub mod me;
 
-// Identity, organisation and access (issue 3).
-pub mod client_token;
-pub mod clients;
-pub mod customers;
-pub mod grants;
-pub mod groups;
-pub mod org;
-pub mod users;
-
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented endpoint; the router and the OpenAPI document share this list.
@@ -23,11 +14,20 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(auth::login)
         .service(auth::refresh)
         .service(me::get_me);
-    identity(cfg);
 }
 
-/// Identity, organisation and access: groups, users, grants, clients, organisation, customers.
-fn identity(cfg: &mut ServiceConfig<'_>) {
+// Identity, organisation and access (issue 3).
+pub mod client_token;
+pub mod clients;
+pub mod customers;
+pub mod grants;
+pub mod groups;
+pub mod org;
+pub mod users;
+
+/// Identity, organisation and access: groups, users, grants, integration clients, the
+/// organisation and customers (registered next to [`configure`] by the app and the spec).
+pub fn identity(cfg: &mut ServiceConfig<'_>) {
     cfg.service(auth::logout)
         .service(client_token::client_token)
         .service(me::change_my_password)

@@ -12,10 +12,11 @@ use validator::Validate;
 use crate::{
     auth::{Caller, password},
     body::Body,
-    etag::{IfMatch, created, tagged},
-    list::page_request,
+    etag::IfMatch,
+    list::{page_request, text_filter},
     page_type,
     problem::{ApiError, ApiResult},
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -100,7 +101,7 @@ pub struct UserQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only users whose sign-in name starts with this.
     #[param(max_length = 64)]
@@ -150,7 +151,10 @@ pub async fn list_users(
     let scope = caller.scope(Permission::UsersRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = UserFilter { username_prefix: q.username_prefix, disabled: q.disabled };
+    let filter = UserFilter {
+        username_prefix: text_filter("username_prefix", q.username_prefix)?,
+        disabled: q.disabled,
+    };
     let found = state.run(move |conn| Ok(users::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(UserPage::from_page(found, UserView::from)))
 }

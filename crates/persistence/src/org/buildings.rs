@@ -7,8 +7,8 @@ use super::{archived_at, expect_version, projects};
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::buildings,
     ids::{from_db, new_id, to_db},
-    schema::buildings,
     scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
 };
 

@@ -7,8 +7,8 @@ use super::{archived_at, expect_version};
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::companies,
     ids::{from_db, new_id, to_db},
-    schema::companies,
     scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
 };
 

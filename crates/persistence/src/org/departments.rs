@@ -8,8 +8,9 @@ use super::{archived_at, companies, expect_version};
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::departments,
     ids::{from_db, new_id, to_db},
-    schema::{departments, users},
+    schema::users,
     scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
 };
 

@@ -8,8 +8,8 @@ use super::{archived_at, companies, expect_version};
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::projects,
     ids::{from_db, new_id, to_db},
-    schema::projects,
     scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
 };
 

@@ -7,8 +7,8 @@ use super::{archived_at, buildings, expect_version};
 use crate::{
     db::DbConnection,
     error::StoreError,
+    identity_schema::units,
     ids::{from_db, new_id, to_db},
-    schema::units,
     scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
 };
 
@@ -30,8 +30,8 @@ pub struct Unit {
     pub building_id: String,
     /// Unique within the building (`2-1301`).
     pub number: String,
-    /// The floor, if known.
-    pub floor: Option<i64>,
+    /// The floor as people name it (`13`, `B1`, `夹层`), if known.
+    pub floor: Option<String>,
     /// When it was archived (naive UTC).
     pub archived_at: Option<NaiveDateTime>,
     /// When it was created (naive UTC).
@@ -49,7 +49,7 @@ pub fn create(
     write: &Scope,
     building_id: &str,
     number: &str,
-    floor: Option<i64>,
+    floor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Unit, StoreError> {
     conn.transaction(|conn| {
@@ -132,7 +132,7 @@ pub struct Changes {
     /// A new number.
     pub number: Option<String>,
     /// A new floor.
-    pub floor: Option<i64>,
+    pub floor: Option<String>,
     /// Archive or restore.
     pub archived: Option<bool>,
 }
@@ -155,7 +155,7 @@ pub fn update(
         diesel::update(units::table.filter(units::id.eq(id)))
             .set((
                 units::number.eq(number),
-                units::floor.eq(changes.floor.or(before.floor)),
+                units::floor.eq(changes.floor.clone().or(before.floor.clone())),
                 units::archived_at.eq(archived_at(
                     before.archived_at.map(from_db),
                     changes.archived,

@@ -15,10 +15,11 @@ use super::scopes;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{IfMatch, created, tagged},
-    list::page_request,
+    etag::IfMatch,
+    list::{page_request, text_filter},
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -94,7 +95,7 @@ pub struct BuildingQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only this project's buildings.
     #[param(max_length = 64)]
@@ -134,10 +135,10 @@ pub async fn list_buildings(
     let scope = caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
+    let project = text_filter("project_id", q.project_id)?;
+    let archived = q.archived;
     let found = state
-        .run(move |conn| {
-            Ok(buildings::list(conn, &scope, q.project_id.as_deref(), q.archived, &page)?)
-        })
+        .run(move |conn| Ok(buildings::list(conn, &scope, project.as_deref(), archived, &page)?))
         .await?;
     Ok(web::Json(BuildingPage::from_page(found, BuildingView::from)))
 }

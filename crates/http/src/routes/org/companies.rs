@@ -12,10 +12,11 @@ use super::scopes;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{IfMatch, created, tagged},
+    etag::IfMatch,
     list::page_request,
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -115,7 +116,7 @@ pub struct CompanyQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only this kind.
     pub kind: Option<CompanyKind>,

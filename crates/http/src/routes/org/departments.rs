@@ -15,10 +15,11 @@ use super::scopes;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{IfMatch, created, tagged},
-    list::page_request,
+    etag::IfMatch,
+    list::{page_request, text_filter},
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -148,7 +149,7 @@ pub struct DepartmentQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only this company's departments.
     #[param(max_length = 64)]
@@ -196,7 +197,7 @@ pub async fn list_departments(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = Filter {
-        company_id: q.company_id,
+        company_id: text_filter("company_id", q.company_id)?,
         kind: q.kind.map(DepartmentKind::as_str),
         archived: q.archived,
     };

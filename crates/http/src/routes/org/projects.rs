@@ -15,10 +15,11 @@ use super::scopes;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{IfMatch, created, tagged},
-    list::page_request,
+    etag::IfMatch,
+    list::{page_request, text_filter},
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -149,7 +150,7 @@ pub struct ProjectQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only this company's projects.
     #[param(max_length = 64)]
@@ -194,7 +195,8 @@ pub async fn list_projects(
     let scope = caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = Filter { company_id: q.company_id, archived: q.archived };
+    let filter =
+        Filter { company_id: text_filter("company_id", q.company_id)?, archived: q.archived };
     let found = state.run(move |conn| Ok(projects::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(ProjectPage::from_page(found, ProjectView::from)))
 }

@@ -15,10 +15,11 @@ use super::scopes;
 use crate::{
     auth::Caller,
     body::Body,
-    etag::{IfMatch, created, tagged},
-    list::page_request,
+    etag::IfMatch,
+    list::{page_request, text_filter},
     page_type,
     problem::ApiResult,
+    respond::{created, tagged},
     state::AppState,
     time::local,
 };
@@ -27,7 +28,7 @@ use crate::{
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "019ab2f2-2222-7000-8000-000000000041",
     "project_id": "019ab2f2-0000-7000-8000-000000000021",
-    "building_id": "019ab2f2-1111-7000-8000-000000000031", "number": "2-1301", "floor": 13,
+    "building_id": "019ab2f2-1111-7000-8000-000000000031", "number": "2-1301", "floor": "13",
     "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
     "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
 pub struct UnitView {
@@ -39,8 +40,8 @@ pub struct UnitView {
     pub building_id: String,
     /// Unique within the building.
     pub number: String,
-    /// The floor.
-    pub floor: Option<i64>,
+    /// The floor as people name it (`13`, `B1`, `夹层`).
+    pub floor: Option<String>,
     /// Whether it is archived.
     pub archived: bool,
     /// When it was created.
@@ -72,7 +73,7 @@ page_type!(UnitPage, UnitView, "A page of units.");
 /// A unit to create.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"building_id": "019ab2f2-1111-7000-8000-000000000031", "number": "2-1301", "floor": 13}))]
+#[schema(example = json!({"building_id": "019ab2f2-1111-7000-8000-000000000031", "number": "2-1301", "floor": "13"}))]
 pub struct NewUnit {
     /// The building it is in.
     #[schema(min_length = 1, max_length = 64)]
@@ -80,22 +81,22 @@ pub struct NewUnit {
     /// Unique within the building.
     #[schema(min_length = 1, max_length = 30)]
     pub number: String,
-    /// The floor (negative for basements).
-    #[schema(minimum = -10, maximum = 200)]
-    pub floor: Option<i64>,
+    /// The floor as people name it (`13`, `B1`, `夹层`).
+    #[schema(min_length = 1, max_length = 10)]
+    pub floor: Option<String>,
 }
 
 /// Changes to a unit; absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"floor": 12}))]
+#[schema(example = json!({"floor": "12"}))]
 pub struct UnitPatch {
     /// A new number.
     #[schema(min_length = 1, max_length = 30)]
     pub number: Option<String>,
     /// A new floor.
-    #[schema(minimum = -10, maximum = 200)]
-    pub floor: Option<i64>,
+    #[schema(min_length = 1, max_length = 10)]
+    pub floor: Option<String>,
     /// Archive (`true`) or restore (`false`).
     pub archived: Option<bool>,
 }
@@ -108,7 +109,7 @@ pub struct UnitQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
     /// Only this project's units.
     #[param(max_length = 64)]
@@ -135,7 +136,15 @@ pub async fn create_unit(
     let now = state.clock.now();
     let u = state
         .run(move |conn| {
-            Ok(units::create(conn, &read, &write, &r.building_id, &r.number, r.floor, now)?)
+            Ok(units::create(
+                conn,
+                &read,
+                &write,
+                &r.building_id,
+                &r.number,
+                r.floor.as_deref(),
+                now,
+            )?)
         })
         .await?;
     Ok(created(format!("/api/v1/org/units/{}", u.id), u.version, &UnitView::from(u)))
@@ -153,8 +162,11 @@ pub async fn list_units(
     let scope = caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter =
-        Filter { project_id: q.project_id, building_id: q.building_id, archived: q.archived };
+    let filter = Filter {
+        project_id: text_filter("project_id", q.project_id)?,
+        building_id: text_filter("building_id", q.building_id)?,
+        archived: q.archived,
+    };
     let found = state.run(move |conn| Ok(units::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(UnitPage::from_page(found, UnitView::from)))
 }
