@@ -24,12 +24,31 @@ pub fn cursor(id: &str) -> String {
     URL_SAFE_NO_PAD.encode(id)
 }
 
-/// A text filter of a list: NUL and other control characters can match nothing (and
-/// PostgreSQL text cannot hold NUL), so they are a 422 naming the parameter.
-pub fn text_filter(name: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+/// A text filter of a list, checked as its documented schema says: at most `max` characters
+/// and no NUL (PostgreSQL text cannot hold it); 422 naming the parameter otherwise.
+pub fn text_filter(
+    name: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
     match value {
-        Some(v) if v.chars().any(char::is_control) => {
-            Err(ApiError::field(name, "invalid_character", "must not contain control characters"))
+        Some(v) if v.contains('\0') => {
+            Err(ApiError::field(name, "invalid_character", "must not contain NUL (U+0000)"))
+        }
+        Some(v) if v.chars().count() > max => {
+            Err(ApiError::field(name, "too_long", format!("must have at most {max} characters")))
+        }
+        other => Ok(other),
+    }
+}
+
+/// A phone-number filter: it must be a number kefu could have stored.
+pub fn phone_filter(value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v)
+            if !regex::Regex::new(kefu_domain::phone::PATTERN).is_ok_and(|re| re.is_match(&v)) =>
+        {
+            Err(ApiError::field("phone", "invalid_format", "not a mobile or landline number"))
         }
         other => Ok(other),
     }
@@ -73,6 +92,8 @@ mod tests {
         assert!(page_request(Some(201), None).is_err());
         assert!(page_request(Some(0), None).is_err());
         assert!(page_request(None, Some("A")).is_err());
-        assert!(text_filter("x", Some("a\0b".into())).is_err());
+        assert!(text_filter("x", Some("a\0b".into()), 64).is_err());
+        assert!(text_filter("x", Some("abc".into()), 2).is_err());
+        assert!(phone_filter(Some("12".into())).is_err());
     }
 }

@@ -16,7 +16,7 @@ use crate::{
     auth::Caller,
     body::Body,
     etag::IfMatch,
-    list::{page_request, text_filter},
+    list::{page_request, phone_filter, text_filter},
     page_type,
     problem::ApiResult,
     respond::{created, tagged},
@@ -222,8 +222,8 @@ pub async fn list_customers(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = CustomerFilter {
-        project_id: text_filter("project_id", q.project_id)?,
-        phone: text_filter("phone", q.phone)?,
+        project_id: text_filter("project_id", q.project_id, 64)?,
+        phone: phone_filter(q.phone)?,
         archived: q.archived,
     };
     let found = state.run(move |conn| Ok(customers::list(conn, &scope, &filter, &page)?)).await?;

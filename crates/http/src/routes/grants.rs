@@ -208,7 +208,7 @@ pub async fn list_grants(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = GrantFilter {
-        principal_id: text_filter("principal_id", q.principal_id)?,
+        principal_id: text_filter("principal_id", q.principal_id, 64)?,
         role: q.role.map(RoleName::as_str),
     };
     let found = state.run(move |conn| Ok(grants::list(conn, &scope, &filter, &page)?)).await?;

@@ -152,7 +152,7 @@ pub async fn list_users(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = UserFilter {
-        username_prefix: text_filter("username_prefix", q.username_prefix)?,
+        username_prefix: text_filter("username_prefix", q.username_prefix, 64)?,
         disabled: q.disabled,
     };
     let found = state.run(move |conn| Ok(users::list(conn, &scope, &filter, &page)?)).await?;

@@ -135,7 +135,7 @@ pub async fn list_buildings(
     let scope = caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    let project = text_filter("project_id", q.project_id)?;
+    let project = text_filter("project_id", q.project_id, 64)?;
     let archived = q.archived;
     let found = state
         .run(move |conn| Ok(buildings::list(conn, &scope, project.as_deref(), archived, &page)?))

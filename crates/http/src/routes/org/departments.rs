@@ -197,7 +197,7 @@ pub async fn list_departments(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = Filter {
-        company_id: text_filter("company_id", q.company_id)?,
+        company_id: text_filter("company_id", q.company_id, 64)?,
         kind: q.kind.map(DepartmentKind::as_str),
         archived: q.archived,
     };

@@ -196,7 +196,7 @@ pub async fn list_projects(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter =
-        Filter { company_id: text_filter("company_id", q.company_id)?, archived: q.archived };
+        Filter { company_id: text_filter("company_id", q.company_id, 64)?, archived: q.archived };
     let found = state.run(move |conn| Ok(projects::list(conn, &scope, &filter, &page)?)).await?;
     Ok(web::Json(ProjectPage::from_page(found, ProjectView::from)))
 }

@@ -163,8 +163,8 @@ pub async fn list_units(
     let q = query.into_inner();
     let page = page_request(q.limit, q.cursor.as_deref())?;
     let filter = Filter {
-        project_id: text_filter("project_id", q.project_id)?,
-        building_id: text_filter("building_id", q.building_id)?,
+        project_id: text_filter("project_id", q.project_id, 64)?,
+        building_id: text_filter("building_id", q.building_id, 64)?,
         archived: q.archived,
     };
     let found = state.run(move |conn| Ok(units::list(conn, &scope, &filter, &page)?)).await?;
