@@ -14,4 +14,5 @@ mod idempotency;
 mod login_limits;
 mod observability;
 mod persistence;
+mod upgrade;
 mod users;
