@@ -15,6 +15,9 @@ use crate::{
 
 /// How long a key is kept.
 pub const KEEP: TimeDelta = TimeDelta::hours(24);
+/// A key still in flight after this long belongs to a request that died (a crashed node): it
+/// is released, so the client's retry is not refused for a day.
+pub const IN_FLIGHT_AT_MOST: TimeDelta = TimeDelta::minutes(2);
 
 /// A stored response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +51,7 @@ struct Row {
     status: Option<i64>,
     headers: Option<String>,
     body: Option<String>,
+    created_at: chrono::NaiveDateTime,
     expires_at: chrono::NaiveDateTime,
 }
 
@@ -89,12 +93,13 @@ pub fn begin(
         let found: Option<Row> =
             keys::table.find((principal, key)).select(Row::as_select()).first(conn).optional()?;
         let Some(row) = found else { continue };
-        if from_db(row.expires_at) <= now {
+        let dead = row.state == "in_flight" && from_db(row.created_at) + IN_FLIGHT_AT_MOST <= now;
+        if from_db(row.expires_at) <= now || dead {
             diesel::delete(
                 keys::table
                     .filter(keys::principal.eq(principal))
                     .filter(keys::key.eq(key))
-                    .filter(keys::expires_at.le(to_db(now))),
+                    .filter(keys::created_at.eq(row.created_at)),
             )
             .execute(conn)?;
             continue;

@@ -118,3 +118,32 @@ async fn concurrent_requests_with_one_key_create_one_record_on_postgres() {
     assert!(created.iter().all(|id| *id == created[0]), "every 201 is the same record");
     assert_eq!(companies(&app, &admin).await, 1, "one record");
 }
+
+#[tokio::test]
+async fn a_key_left_in_flight_by_a_dead_request_is_released_after_two_minutes() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let now = kefu_domain::clock::Clock::now(app.clock.as_ref());
+    let db = app.db.clone();
+    let me: Value = app.get("/api/v1/me", &admin).await.json().await.unwrap();
+    let principal = me["id"].as_str().unwrap().to_owned();
+    // A request that claimed the key and never finished (its node died).
+    tokio::task::spawn_blocking(move || {
+        let begun = kefu_persistence::idempotency::begin(
+            &mut db.conn().unwrap(),
+            &principal,
+            "lost",
+            "fingerprint",
+            now,
+        );
+        assert_eq!(begun.unwrap(), kefu_persistence::idempotency::Begin::Started);
+    })
+    .await
+    .unwrap();
+    let body = json!({"name": "重试公司", "kind": "developer"});
+    // Still held (by another body, as far as this request can tell).
+    assert_problem(post_with_key(&app, &admin, "lost", &body).await, 422, "idempotency_key_reused")
+        .await;
+    app.clock.advance(TimeDelta::minutes(2));
+    assert_eq!(post_with_key(&app, &admin, "lost", &body).await.status(), 201);
+}

@@ -13,6 +13,7 @@ mod errors;
 mod idempotency;
 mod login_limits;
 mod observability;
+mod org;
 mod persistence;
 mod upgrade;
 mod users;

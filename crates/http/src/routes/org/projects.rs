@@ -35,12 +35,15 @@ pub struct Contact {
     pub name: String,
     /// Landline with area code.
     #[schema(pattern = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub landline: Option<String>,
     /// Mobile.
     #[schema(pattern = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Email.
     #[schema(max_length = 254, pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
