@@ -232,6 +232,8 @@ async fn an_admin_of_group_a_gets_404_for_everything_of_group_b(backend: Backend
         .await;
     assert_eq!(res.status(), 200);
     assert_problem(app.get("/api/v1/users", &b).await, 401, "invalid_token").await;
+    assert_problem(app.login("jinyu.admin", "jinyu-password").await, 401, "invalid_credentials")
+        .await;
 }
 
 #[tokio::test]

@@ -118,9 +118,7 @@ impl Caller {
                 _ => return Err(gone()),
             },
         };
-        if let Some(group) = &group_id
-            && groups::get(conn, group)?.disabled_at.is_some()
-        {
+        if !group_enabled(conn, group_id.as_deref())? {
             return Err(gone());
         }
         let grants = grants::of_principal(conn, principal.kind(), principal.id())?
@@ -128,6 +126,18 @@ impl Caller {
             .filter_map(grants::Grant::to_access)
             .collect();
         Ok(Self { principal, group_id, grants, request_id })
+    }
+}
+
+/// Whether the group (if any) is enabled: members of a disabled group neither sign in nor act.
+pub fn group_enabled(conn: &mut DbConnection, group_id: Option<&str>) -> Result<bool, ApiError> {
+    match group_id {
+        None => Ok(true),
+        Some(id) => match groups::get(conn, id) {
+            Ok(group) => Ok(group.disabled_at.is_none()),
+            Err(StoreError::NotFound) => Ok(false),
+            Err(e) => Err(e.into()),
+        },
     }
 }
 

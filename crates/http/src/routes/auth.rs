@@ -15,6 +15,7 @@ use validator::Validate;
 
 use crate::{
     auth::{
+        caller::group_enabled,
         password,
         tokens::{self, ACCESS_TTL, REFRESH_TTL},
     },
@@ -111,7 +112,12 @@ pub async fn login(
             let attempt = Attempt::new(&format!("user:{username}"), &address);
             attempt.check(conn, now)?;
             let user = users::find_by_username(conn, &username)?;
-            let active = user.filter(|u| u.disabled_at.is_none());
+            let mut active = user.filter(|u| u.disabled_at.is_none());
+            if let Some(u) = &active
+                && !group_enabled(conn, u.group_id.as_deref())?
+            {
+                active = None;
+            }
             // Verified even for unknown users, so timing does not tell which names exist.
             if !password::verify(&password, active.as_ref().map(|u| u.password_hash.as_str())) {
                 attempt.failed(conn, now)?;

@@ -12,7 +12,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    auth::{caller::CLIENT_PREFIX, tokens},
+    auth::{
+        caller::{CLIENT_PREFIX, group_enabled},
+        tokens,
+    },
     body::Body,
     limits::Attempt,
     observe::RequestId,
@@ -89,7 +92,13 @@ pub async fn client_token(
             let presented = tokens::refresh_hash(&creds.client_secret);
             let found = integration_clients::for_auth(conn, &creds.client_id)?;
             let client = match found {
-                Some((client, hash)) if client.disabled_at.is_none() && hash == presented => client,
+                Some((client, hash))
+                    if client.disabled_at.is_none()
+                        && hash == presented
+                        && group_enabled(conn, Some(&client.group_id))? =>
+                {
+                    client
+                }
                 _ => {
                     attempt.failed(conn, now)?;
                     return Err(invalid_client());

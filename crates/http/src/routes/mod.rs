@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
 // Identity, organisation and access (issue 3).
 pub mod client_token;
 pub mod clients;
+pub mod customer_dto;
 pub mod customers;
 pub mod grants;
 pub mod groups;
