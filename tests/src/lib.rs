@@ -7,8 +7,10 @@
 // Test support: a failed set-up should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+pub mod api;
 pub mod app;
 pub mod db;
+pub mod org;
 
 pub use app::{ADMIN_PASSWORD, TestApp, assert_problem, spawn_app, spawn_app_with};
 pub use db::{Backend, TestDb};

@@ -3,7 +3,9 @@
 //! Nothing here performs IO: no database, no network, no async runtime. Time is passed in
 //! (see [`clock`]), so every rule can be tested by moving a clock instead of sleeping.
 
+pub mod access;
 pub mod calendar;
 pub mod clock;
 pub mod duration;
+pub mod phone;
 pub mod sla;

@@ -30,8 +30,9 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(openapi::base())
         .configure(routes::configure)
+        .configure(routes::identity)
         .split_for_parts();
-    openapi::complete(doc)
+    crate::openapi_access::complete(openapi::complete(doc))
 }
 
 /// Everything an app instance needs; cheap to clone into each worker.
@@ -87,11 +88,13 @@ pub fn build(
                 .error_handler(|e, _| ApiError::field("query", "invalid", e.to_string()).into()),
         )
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+        .wrap(from_fn(crate::idempotency::idempotency))
         .wrap(from_fn(observe))
         .service(web::resource("/docs").guard(actix_web::guard::Get()).to(docs_redirect))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", parts.spec))
         .into_utoipa_app()
         .configure(routes::configure)
+        .configure(routes::identity)
         .into_app()
         .default_service(web::to(unmatched))
 }

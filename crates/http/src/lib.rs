@@ -20,3 +20,10 @@ pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod time;
+
+// Identity, organisation and access (issue 3).
+pub mod idempotency;
+pub mod limits;
+pub mod list;
+pub mod openapi_access;
+pub mod respond;

@@ -98,6 +98,17 @@ pub enum ApiError {
     /// A bug or an unexpected failure; details are logged, not returned.
     #[error("internal error")]
     Internal(String),
+
+    // Identity and access (issue 3).
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    TooManyRequests(i64),
+    /// An `Idempotency-Key` came back with another request body.
+    #[error("this Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being answered.
+    #[error("a request with this Idempotency-Key is still in flight")]
+    IdempotencyKeyInFlight,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -121,6 +132,10 @@ impl ApiError {
             Self::PreconditionRequired => "precondition_required",
             Self::Unavailable => "database_unavailable",
             Self::Internal(_) => "internal_error",
+
+            Self::TooManyRequests(_) => "too_many_requests",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
         }
     }
 
@@ -162,6 +177,10 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
         }
     }
 
@@ -178,6 +197,9 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(allow) => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
+            Self::TooManyRequests(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.max(&1).to_string()));
+            }
             _ => {}
         }
         response.json(self.problem())
@@ -188,6 +210,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound,
+            StoreError::Forbidden => Self::Forbidden,
             StoreError::StaleVersion { current } => Self::StaleVersion(current),
             StoreError::Conflict(what) => Self::Conflict(what),
             StoreError::Unavailable(cause) => {

@@ -25,7 +25,9 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Creates an administrator (the first, or another).
+/// Creates an administrator (the first, or another): a platform operator who is also the
+/// admin of the default group (created when missing), so one account can set up tenants and
+/// work in the default one. Everything in one transaction.
 pub fn create_admin(
     db: &Db,
     username: &str,
@@ -38,17 +40,36 @@ pub fn create_admin(
         "the password must have at least 8 characters"
     );
     let hash = password::hash(password.expose()).map_err(anyhow::Error::msg)?;
-    let user = users::create(
-        &mut *db.conn()?,
-        users::NewUser {
-            username: username.to_owned(),
-            display_name: username.to_owned(),
-            password_hash: hash,
-            is_admin: true,
-        },
-        Actor::System,
-        clock.now(),
-    )?;
+    let now = clock.now();
+    // Identity (issue 3): the default group and the two grants, with the user, in one transaction.
+    use kefu_domain::access::ScopeKind;
+    use kefu_persistence::{StoreError, grants, groups, transaction};
+    let user = transaction(&mut *db.conn()?, |conn| {
+        let group = groups::ensure_default(conn, now)?;
+        let user = users::create(
+            conn,
+            users::NewUser {
+                username: username.to_owned(),
+                display_name: username.to_owned(),
+                password_hash: hash,
+                group_id: Some(group.id.clone()),
+            },
+            Actor::System,
+            now,
+        )?;
+        let grant = |role: &str, scope_kind| grants::NewGrant {
+            principal_kind: "user".into(),
+            principal_id: user.id.clone(),
+            role: role.into(),
+            scope_kind,
+            scope_id: None,
+        };
+        let admin = grant("admin", ScopeKind::Group);
+        grants::insert(conn, Some(&group.id), &admin, &group.id, Actor::System, None, now)?;
+        let platform = grant("platform_operator", ScopeKind::Platform);
+        grants::insert(conn, None, &platform, grants::PLATFORM, Actor::System, None, now)?;
+        Ok::<_, StoreError>(user)
+    })?;
     Ok(user)
 }
 

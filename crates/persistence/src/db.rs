@@ -12,7 +12,7 @@ use diesel::{
 
 use crate::{error::StoreError, url::DatabaseUrl};
 
-pub use multi::DbConnection;
+pub use multi::{DbConnection, MultiBackend};
 
 mod multi {
     // The derive generates public items (the multi backend) that cannot carry doc comments.

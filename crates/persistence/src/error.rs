@@ -6,6 +6,9 @@ pub enum StoreError {
     /// The record does not exist (or is outside the caller's scope: existence is not leaked).
     #[error("not found")]
     NotFound,
+    /// The record is visible to the caller, but his grants do not let him do this to it.
+    #[error("forbidden")]
+    Forbidden,
     /// Optimistic concurrency: the row changed since the caller read it.
     #[error("stale version: the record was changed by someone else (now at version {current})")]
     StaleVersion {

@@ -16,6 +16,19 @@ pub mod sla;
 pub mod url;
 pub mod users;
 
+// Identity, organisation and access (issue 3): tenants, grants, the scoped query builder.
+pub mod customer_queries;
+pub mod customers;
+pub mod grants;
+pub mod groups;
+pub mod idempotency;
+pub mod identity_schema;
+pub mod integration_clients;
+pub mod login_limits;
+pub mod org;
+pub mod scope;
+pub mod user_changes;
+
 pub use db::{Db, DbConnection, PoolOptions, transaction};
 pub use error::StoreError;
 pub use url::DatabaseUrl;

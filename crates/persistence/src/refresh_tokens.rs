@@ -138,3 +138,33 @@ pub fn revoke_family(
     ))
     .execute(conn)?)
 }
+
+/// Revokes every live refresh token of a user (password change, disable, admin action).
+pub fn revoke_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set((
+        refresh_tokens::revoked_at.eq(to_db(now)),
+        refresh_tokens::version.eq(refresh_tokens::version + 1),
+    ))
+    .execute(conn)?)
+}
+
+/// The family and user of a presented token (for logout); `None` when unknown.
+pub fn family_of(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((refresh_tokens::family_id, refresh_tokens::user_id))
+        .first(conn)
+        .optional()?)
+}

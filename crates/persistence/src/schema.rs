@@ -7,11 +7,11 @@ diesel::table! {
         username -> Text,
         display_name -> Text,
         password_hash -> Text,
-        is_admin -> Bool,
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        group_id -> Nullable<Text>,
     }
 }
 

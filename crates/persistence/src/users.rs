@@ -1,4 +1,5 @@
 //! Users: people who sign in. Disabled, never deleted (the audit trail refers to them).
+//! Each belongs to one group; platform operators may belong to none.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -9,6 +10,7 @@ use crate::{
     error::StoreError,
     ids::{from_db, new_id, to_db},
     schema::users,
+    scope::{Filter, Page, PageRequest, Scope, paged, taken},
 };
 
 /// A stored user.
@@ -22,9 +24,9 @@ pub struct User {
     pub display_name: String,
     /// The argon2id PHC string; never leaves the server.
     pub password_hash: String,
-    /// Whether the user administers this deployment.
-    pub is_admin: bool,
-    /// When the user was disabled; a disabled user cannot sign in or refresh.
+    /// The user's group; `None` for a platform operator outside every group.
+    pub group_id: Option<String>,
+    /// When the user was disabled; a disabled user cannot sign in, refresh, or use a token.
     pub disabled_at: Option<DateTime<Utc>>,
     /// When the user was created.
     pub created_at: DateTime<Utc>,
@@ -41,7 +43,7 @@ struct UserRow {
     username: String,
     display_name: String,
     password_hash: String,
-    is_admin: bool,
+    group_id: Option<String>,
     disabled_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -55,7 +57,7 @@ impl From<UserRow> for User {
             username: r.username,
             display_name: r.display_name,
             password_hash: r.password_hash,
-            is_admin: r.is_admin,
+            group_id: r.group_id,
             disabled_at: r.disabled_at.map(from_db),
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
@@ -73,8 +75,8 @@ pub struct NewUser {
     pub display_name: String,
     /// An argon2id PHC string (hashing happens before the store is called).
     pub password_hash: String,
-    /// Whether the user administers this deployment.
-    pub is_admin: bool,
+    /// The group the user belongs to.
+    pub group_id: Option<String>,
 }
 
 /// Creates a user and its `user.created` audit event in one transaction.
@@ -93,18 +95,13 @@ pub fn create(
                 users::username.eq(&new.username),
                 users::display_name.eq(&new.display_name),
                 users::password_hash.eq(&new.password_hash),
-                users::is_admin.eq(new.is_admin),
+                users::group_id.eq(&new.group_id),
                 users::created_at.eq(at),
                 users::updated_at.eq(at),
                 users::version.eq(1_i64),
             ))
             .execute(conn)
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict(_) => {
-                    StoreError::Conflict(format!("username {:?} is taken", new.username))
-                }
-                other => other,
-            })?;
+            .map_err(taken(format!("username {:?} is taken", new.username)))?;
         audit::record(
             conn,
             NewAuditEvent {
@@ -114,14 +111,14 @@ pub fn create(
                 subject_type: "user",
                 subject_id: Some(&id),
                 request_id: None,
-                payload: serde_json::json!({ "username": new.username, "is_admin": new.is_admin }),
+                payload: serde_json::json!({ "username": new.username, "group_id": new.group_id }),
             },
         )?;
         get(conn, &id)
     })
 }
 
-/// The user with this id.
+/// The user with this id (unscoped: for sign-in and the caller's own account).
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<User, StoreError> {
     let row: UserRow =
         users::table.find(id).select(UserRow::as_select()).first(conn).map_err(StoreError::from)?;
@@ -171,3 +168,54 @@ pub fn rename(
         Ok(user)
     })
 }
+
+/// Users of the caller's group (users are group-level: any reach of the group sees them all).
+pub fn within(scope: &Scope) -> Filter<users::table> {
+    Box::new(users::group_id.assume_not_null().eq(scope.group_id.clone()))
+}
+
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Sign-in names starting with this.
+    pub username_prefix: Option<String>,
+    /// Only disabled (`true`) or only active (`false`) users.
+    pub disabled: Option<bool>,
+}
+
+/// A page of the group's users.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    filter: &UserFilter,
+    page: &PageRequest,
+) -> Result<Page<User>, StoreError> {
+    let mut q = users::table.filter(within(scope)).select(UserRow::as_select()).into_boxed();
+    if let Some(prefix) = &filter.username_prefix {
+        q = q.filter(users::username.like(format!("{}%", escape_like(prefix))).escape('\\'));
+    }
+    match filter.disabled {
+        Some(true) => q = q.filter(users::disabled_at.is_not_null()),
+        Some(false) => q = q.filter(users::disabled_at.is_null()),
+        None => {}
+    }
+    let rows: Vec<UserRow> = paged!(q, users, page).load(conn)?;
+    Ok(Page::of(rows.into_iter().map(User::from).collect(), page.limit, |u| &u.id))
+}
+
+/// `%`, `_` and `\` in a user's text match themselves in `LIKE … ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A user of the caller's group.
+pub fn get_within(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<User, StoreError> {
+    let row: UserRow = users::table
+        .filter(users::id.eq(id))
+        .filter(within(scope))
+        .select(UserRow::as_select())
+        .first(conn)?;
+    Ok(row.into())
+}
+
+pub use crate::user_changes::{UserChanges, update};

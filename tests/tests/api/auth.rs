@@ -150,3 +150,50 @@ async fn bad_bearer_tokens_are_401_problems() {
     app.clock.advance(TimeDelta::minutes(15));
     assert_problem(me(Some(good.to_owned())).await, 401, "token_expired").await;
 }
+
+#[tokio::test]
+async fn validly_signed_tokens_with_a_wrong_audience_issuer_or_subject_are_401() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    let app = spawn_app(Backend::Sqlite).await;
+    let good = app.admin_token().await;
+    let db = app.db.clone();
+    let now = kefu_domain::clock::Clock::now(app.clock.as_ref());
+    let key = tokio::task::spawn_blocking(move || {
+        kefu_persistence::jwt_keys::usable(&mut db.conn().unwrap(), now, TimeDelta::minutes(15))
+            .unwrap()
+            .remove(0)
+    })
+    .await
+    .unwrap();
+    let claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(good.split('.').nth(1).unwrap()).unwrap())
+            .unwrap();
+    let sign = |change: &dyn Fn(&mut Value)| {
+        let mut c = claims.clone();
+        change(&mut c);
+        let header = Header { kid: Some(key.kid.clone()), ..Header::new(Algorithm::HS256) };
+        jsonwebtoken::encode(&header, &c, &EncodingKey::from_secret(key.secret.as_bytes())).unwrap()
+    };
+    let me = |token: String| {
+        let app = &app;
+        async move { app.http.get(app.url("/api/v1/me")).bearer_auth(token).send().await.unwrap() }
+    };
+    // The control: the same key and claims pass.
+    assert_eq!(me(sign(&|_| {})).await.status(), 200);
+    assert_problem(me(sign(&|c| c["aud"] = json!("another-api"))).await, 401, "invalid_token")
+        .await;
+    assert_problem(me(sign(&|c| c["iss"] = json!("someone-else"))).await, 401, "invalid_token")
+        .await;
+    let without_exp = sign(&|c| {
+        c.as_object_mut().unwrap().remove("exp");
+    });
+    assert_problem(me(without_exp).await, 401, "invalid_token").await;
+    // A well-signed token for a user who does not exist.
+    assert_problem(me(sign(&|c| c["sub"] = json!("nobody"))).await, 401, "invalid_token").await;
+    // HS384 with the same secret: the algorithm is pinned.
+    let header = Header { kid: Some(key.kid.clone()), ..Header::new(Algorithm::HS384) };
+    let hs384 =
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(key.secret.as_bytes()))
+            .unwrap();
+    assert_problem(me(hs384).await, 401, "invalid_token").await;
+}

@@ -3,11 +3,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use kefu_domain::sla::ClockRun;
-use kefu_persistence::{
-    audit::{self, Actor},
-    sla,
-    users::{self, NewUser},
-};
+use kefu_persistence::{audit, sla};
 use kefu_tests::{Backend, TestApp, assert_problem, both_backends, spawn_app};
 use serde_json::{Value, json};
 
@@ -336,23 +332,12 @@ async fn a_bad_schedule_file_is_refused_with_line_and_field_and_nothing_is_impor
 }
 
 #[tokio::test]
-async fn staff_read_calendars_and_only_administrators_change_them() {
+async fn staff_and_group_admins_read_calendars_and_only_the_platform_changes_them() {
     let app = spawn_app(Backend::Sqlite).await;
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        let hash = kefu_http::auth::password::hash("staff-password-1").unwrap();
-        let staff = NewUser {
-            username: "wang".into(),
-            display_name: "王".into(),
-            password_hash: hash,
-            is_admin: false,
-        };
-        users::create(&mut db.conn().unwrap(), staff, Actor::System, Utc::now()).unwrap();
-    })
-    .await
-    .unwrap();
-    let token: Value = app.login("wang", "staff-password-1").await.json().await.unwrap();
-    let staff = Admin { app: &app, token: token["access_token"].as_str().unwrap().to_owned() };
+    let admin_token = app.admin_token().await;
+    let (_, staff_token) =
+        app.user_with(&admin_token, "wang", &[("cs_specialist", "group", None)]).await;
+    let staff = Admin { app: &app, token: staff_token };
     let id = staff.default_calendar().await["id"].as_str().unwrap().to_owned();
     assert_eq!(
         staff.due(&id, "2026-09-30T17:00:00+08:00", "5WD").await["due"],
@@ -371,6 +356,19 @@ async fn staff_read_calendars_and_only_administrators_change_them() {
         .post(app.url("/api/v1/calendars"))
         .bearer_auth(&staff.token)
         .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    // Calendars are shared by every group of the deployment: a group's own administrator
+    // cannot change them for the others.
+    let (_, group_admin) = app.user_with(&admin_token, "zhao", &[("admin", "group", None)]).await;
+    let res = app
+        .http
+        .put(app.url("/api/v1/policies/sla"))
+        .bearer_auth(&group_admin)
+        .header("if-match", "1")
+        .json(&json!({"clocks": []}))
         .send()
         .await
         .unwrap();

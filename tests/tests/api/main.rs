@@ -3,10 +3,18 @@
 // Test code: a failed step should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod auth;
 mod calendars;
 mod cli;
+mod clients;
 mod contract;
+mod customers;
 mod errors;
+mod idempotency;
+mod login_limits;
 mod observability;
+mod org;
 mod persistence;
+mod upgrade;
+mod users;

@@ -41,7 +41,7 @@ async fn metrics_count_by_route_template_and_status() {
     for _ in 0..3 {
         app.http.get(app.url("/healthz")).send().await.unwrap();
     }
-    app.http.get(app.url("/api/v1/users/0190-abc")).send().await.unwrap();
+    app.http.get(app.url("/api/v1/no-such-resource/0190-abc")).send().await.unwrap();
     app.http.get(app.url("/api/v1/me")).send().await.unwrap();
     let text = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(

@@ -24,7 +24,7 @@ fn new_user(name: &str) -> NewUser {
         username: name.into(),
         display_name: format!("{name} (display)"),
         password_hash: "$argon2id$not-a-real-hash".into(),
-        is_admin: false,
+        group_id: None,
     }
 }
 

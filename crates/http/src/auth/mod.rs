@@ -1,7 +1,10 @@
 //! Authentication: passwords, tokens, and the `AuthUser` extractor.
 
+pub mod caller;
 pub mod password;
 pub mod tokens;
+
+pub use caller::{Caller, Principal};
 
 use std::{future::Future, pin::Pin};
 
@@ -13,7 +16,7 @@ use tokens::TokenError;
 /// The caller, proven by a valid bearer access token.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    /// The user's id (`sub`).
+    /// The token's subject (`sub`): a user id, or `client:<id>` for an integration client.
     pub user_id: String,
     /// The token's id (`jti`).
     pub token_id: String,
@@ -52,26 +55,5 @@ impl FromRequest for AuthUser {
             })?;
             Ok(AuthUser { user_id: claims.sub, token_id: claims.jti })
         })
-    }
-}
-
-/// Loads the caller and checks that it administers this deployment: 403 otherwise, and 401
-/// when the account is disabled or gone. Call inside `AppState::run`.
-pub fn require_admin(
-    conn: &mut kefu_persistence::DbConnection,
-    caller: &AuthUser,
-) -> Result<kefu_persistence::users::User, ApiError> {
-    match kefu_persistence::users::get(conn, &caller.user_id) {
-        Ok(user) if user.disabled_at.is_some() => Err(ApiError::Unauthorized(
-            "invalid_token",
-            "the user behind this token is disabled".into(),
-        )),
-        Ok(user) if user.is_admin => Ok(user),
-        Ok(_) => Err(ApiError::Forbidden),
-        Err(kefu_persistence::StoreError::NotFound) => Err(ApiError::Unauthorized(
-            "invalid_token",
-            "the user behind this token is gone".into(),
-        )),
-        Err(e) => Err(e.into()),
     }
 }

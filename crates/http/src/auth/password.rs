@@ -11,8 +11,18 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Whether this thread is an actix worker, where slow hashing would stall every request the
+/// worker serves. Hashing refuses to run there (the handlers use `AppState::run`), so a handler
+/// that forgot would fail its tests instead of slowing production.
+fn on_actix_worker() -> bool {
+    std::thread::current().name().is_some_and(|n| n.starts_with("actix-server worker"))
+}
+
 /// Hashes a password into a PHC string.
 pub fn hash(password: &str) -> Result<String, String> {
+    if on_actix_worker() {
+        return Err("password hashing must not run on an actix worker".into());
+    }
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
     let salt = SaltString::encode_b64(&bytes).map_err(|e| e.to_string())?;
@@ -28,6 +38,10 @@ const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0yVZ0
 
 /// Whether `password` matches `phc`; with `None`, spends the same time and answers no.
 pub fn verify(password: &str, phc: Option<&str>) -> bool {
+    if on_actix_worker() {
+        tracing::error!("password verification attempted on an actix worker; refused");
+        return false;
+    }
     let target = phc.unwrap_or(DUMMY);
     let ok = PasswordHash::new(target)
         .is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok());
@@ -45,5 +59,17 @@ mod tests {
         assert!(verify("correct horse", Some(&phc)));
         assert!(!verify("wrong horse", Some(&phc)));
         assert!(!verify("anything", None));
+    }
+
+    #[test]
+    fn hashing_refuses_to_run_on_an_actix_worker() {
+        let on_worker = std::thread::Builder::new()
+            .name("actix-server worker 0".into())
+            .spawn(|| (hash("correct horse"), verify("x", None)))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(on_worker.0.is_err());
+        assert!(!on_worker.1);
     }
 }

@@ -1,14 +1,13 @@
 //! Sign-in and token refresh (rotation with reuse detection).
 
-use actix_web::{post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use kefu_persistence::{
     DbConnection,
     audit::{self, Actor, NewAuditEvent},
     jwt_keys,
     refresh_tokens::{self, Rotation},
-    transaction,
-    users::{self, User},
+    transaction, users,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,10 +15,12 @@ use validator::Validate;
 
 use crate::{
     auth::{
+        caller::group_enabled,
         password,
         tokens::{self, ACCESS_TTL, REFRESH_TTL},
     },
     body::Body,
+    limits::Attempt,
     observe::RequestId,
     problem::{ApiError, ApiResult, Problem},
     state::AppState,
@@ -63,13 +64,17 @@ pub struct TokenPair {
     pub expires_in: i64,
 }
 
-/// Signs an access token for `user` with the newest signing key.
-fn access_token(conn: &mut DbConnection, user: &User, now: DateTime<Utc>) -> ApiResult<String> {
+/// Signs an access token for `subject` (a user id or `client:<id>`) with the newest signing key.
+pub fn access_token(
+    conn: &mut DbConnection,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<String> {
     let key = jwt_keys::usable(conn, now, ACCESS_TTL)?
         .into_iter()
         .find(|k| k.retired_at.is_none())
         .ok_or_else(|| ApiError::Internal("no signing key".into()))?;
-    tokens::sign(&key, &user.id, now).map_err(ApiError::Internal)
+    tokens::sign(&key, subject, now).map_err(ApiError::Internal)
 }
 
 fn pair(access_token: String, refresh_token: String) -> TokenPair {
@@ -81,36 +86,51 @@ fn pair(access_token: String, refresh_token: String) -> TokenPair {
     }
 }
 
-/// Sign in with a username and password.
+/// Sign in with a username and password. Failed sign-ins are limited per account and per
+/// address: past the limit the answer is 429 with `Retry-After`, before any password is checked.
 #[utoipa::path(tag = "auth", operation_id = "login", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Wrong username or password, or the user is disabled (`invalid_credentials`)",
             body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this account or address (`too_many_requests`); `Retry-After` says when to try again",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i64, description = "Seconds until sign-in is possible again"))),
     ))]
 #[post("/api/v1/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
     request_id: RequestId,
+    req: HttpRequest,
     body: Body<LoginRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
     let LoginRequest { username, password } = body.into_inner();
     let now = state.clock.now();
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     let issued = state
         .run(move |conn| {
+            let attempt = Attempt::new(&format!("user:{username}"), &address);
+            attempt.check(conn, now)?;
             let user = users::find_by_username(conn, &username)?;
-            let active = user.filter(|u| u.disabled_at.is_none());
+            let mut active = user.filter(|u| u.disabled_at.is_none());
+            if let Some(u) = &active
+                && !group_enabled(conn, u.group_id.as_deref())?
+            {
+                active = None;
+            }
             // Verified even for unknown users, so timing does not tell which names exist.
             if !password::verify(&password, active.as_ref().map(|u| u.password_hash.as_str())) {
+                attempt.failed(conn, now)?;
                 return Err(ApiError::Unauthorized(
                     "invalid_credentials",
                     "wrong username or password".into(),
                 ));
             }
+            attempt.succeeded(conn)?;
             let user =
                 active.ok_or_else(|| ApiError::Internal("verified without a user".into()))?;
             transaction(conn, |conn| {
-                let access = access_token(conn, &user, now)?;
+                let access = access_token(conn, &user.id, now)?;
                 let (refresh_token, hash) = tokens::new_refresh_token();
                 refresh_tokens::issue(conn, &user.id, None, &hash, now, REFRESH_TTL)?;
                 audit::record(
@@ -154,7 +174,7 @@ pub async fn refresh(
             let rotation =
                 refresh_tokens::rotate(conn, &presented, &next_hash, now, REFRESH_TTL, Some(&request_id.0))?;
             match rotation {
-                Rotation::Rotated(user) => Ok(pair(access_token(conn, &user, now)?, next)),
+                Rotation::Rotated(user) => Ok(pair(access_token(conn, &user.id, now)?, next)),
                 Rotation::Reused => Err(ApiError::Unauthorized(
                     "refresh_token_reused",
                     "this refresh token was already used; every token of this sign-in is now revoked".into(),
@@ -167,4 +187,42 @@ pub async fn refresh(
         })
         .await?;
     Ok(web::Json(issued))
+}
+
+/// Sign out: revokes the refresh token and every token rotated from the same sign-in. Answers
+/// 204 whether or not the token was known (it tells nobody which tokens exist).
+#[utoipa::path(tag = "auth", operation_id = "logout", request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out")))]
+#[post("/api/v1/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    body: Body<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let presented = tokens::refresh_hash(&body.into_inner().refresh_token);
+    let now = state.clock.now();
+    state
+        .run(move |conn| {
+            transaction(conn, |conn| {
+                let Some((family, user_id)) = refresh_tokens::family_of(conn, &presented)? else {
+                    return Ok(());
+                };
+                refresh_tokens::revoke_family(conn, &family, now)?;
+                audit::record(
+                    conn,
+                    NewAuditEvent {
+                        at: now,
+                        actor: Actor::User(user_id.clone()),
+                        action: "auth.logout",
+                        subject_type: "user",
+                        subject_id: Some(&user_id),
+                        request_id: Some(&request_id.0),
+                        payload: serde_json::json!({ "family_id": family }),
+                    },
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -3,17 +3,14 @@
 
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::sla::SlaPolicy;
-use kefu_persistence::{
-    audit::Actor,
-    sla::{self, PolicyVersion},
-};
+use kefu_domain::{access::Permission, sla::SlaPolicy};
+use kefu_persistence::sla::{self, PolicyVersion};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    auth::{AuthUser, require_admin},
+    auth::Caller,
     body::Body,
     etag::{IfMatch, etag},
     problem::{ApiError, ApiResult, FieldError, Problem},
@@ -116,7 +113,7 @@ fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
 #[get("/api/v1/policies/sla")]
 pub async fn get_sla_policy(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
 ) -> ApiResult<HttpResponse> {
     let current = state.run(|conn| sla::current_policy(conn)?.ok_or(ApiError::NotFound)).await?;
     view(current)
@@ -132,7 +129,7 @@ pub async fn get_sla_policy(
 #[get("/api/v1/policies/sla/versions/{version}")]
 pub async fn get_sla_policy_version(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     version: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let version = version.into_inner();
@@ -153,17 +150,15 @@ pub async fn get_sla_policy_version(
 #[put("/api/v1/policies/sla")]
 pub async fn update_sla_policy(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     if_match: IfMatch,
     body: Body<PolicyDoc>,
 ) -> ApiResult<HttpResponse> {
+    caller.require(Permission::CalendarsManage)?;
     let policy = parse_policy(&body.into_inner())?;
     let now = state.clock.now();
     let stored = state
-        .run(move |conn| {
-            let admin = require_admin(conn, &caller)?;
-            Ok(sla::put_policy(conn, if_match.0, &policy, Actor::User(admin.id), now)?)
-        })
+        .run(move |conn| Ok(sla::put_policy(conn, if_match.0, &policy, caller.actor(), now)?))
         .await?;
     view(stored)
 }

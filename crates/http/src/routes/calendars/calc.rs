@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{date_param, instant_param};
 use crate::{
-    auth::AuthUser,
+    auth::Caller,
     problem::{ApiError, ApiResult, Problem},
     state::AppState,
 };
@@ -88,7 +88,7 @@ fn coverage(c: Coverage) -> String {
 #[get("/api/v1/calendars/{id}/due")]
 pub async fn get_calendar_due(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     id: web::Path<String>,
     query: web::Query<DueQuery>,
 ) -> ApiResult<web::Json<DueAnswer>> {
@@ -147,7 +147,7 @@ pub struct ElapsedAnswer {
 #[get("/api/v1/calendars/{id}/elapsed")]
 pub async fn get_calendar_elapsed(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     id: web::Path<String>,
     query: web::Query<ElapsedQuery>,
 ) -> ApiResult<web::Json<ElapsedAnswer>> {
@@ -202,7 +202,7 @@ pub struct ReportDueAnswer {
 #[get("/api/v1/calendars/{id}/report-due")]
 pub async fn get_calendar_report_due(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     id: web::Path<String>,
     query: web::Query<ReportDueQuery>,
 ) -> ApiResult<web::Json<ReportDueAnswer>> {
@@ -307,7 +307,7 @@ pub struct DaysAnswer {
 #[get("/api/v1/calendars/{id}/days")]
 pub async fn list_calendar_days(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     id: web::Path<String>,
     query: web::Query<DaysQuery>,
 ) -> ApiResult<web::Json<DaysAnswer>> {

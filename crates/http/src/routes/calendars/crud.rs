@@ -2,11 +2,12 @@
 //! changing is for administrators.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use kefu_persistence::{audit::Actor, calendars, sla, transaction};
+use kefu_domain::access::Permission;
+use kefu_persistence::{calendars, sla, transaction};
 
 use super::dto::{CalendarUpdate, CalendarView, NewCalendar, settings};
 use crate::{
-    auth::{AuthUser, require_admin},
+    auth::Caller,
     body::Body,
     etag::{IfMatch, etag},
     paging::{PageQuery, Paged},
@@ -21,7 +22,7 @@ use crate::{
 #[get("/api/v1/calendars")]
 pub async fn list_calendars(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Paged<CalendarView>>> {
     let page = query.page()?;
@@ -43,17 +44,15 @@ pub async fn list_calendars(
 #[post("/api/v1/calendars")]
 pub async fn create_calendar(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     body: Body<NewCalendar>,
 ) -> ApiResult<HttpResponse> {
+    caller.require(Permission::CalendarsManage)?;
     let new = body.into_inner();
     let settings = settings(new.name, new.time_zone, new.week.as_ref(), new.standard_day_minutes)?;
     let now = state.clock.now();
     let created = state
-        .run(move |conn| {
-            let admin = require_admin(conn, &caller)?;
-            Ok(calendars::create(conn, &settings, false, Actor::User(admin.id), now)?)
-        })
+        .run(move |conn| Ok(calendars::create(conn, &settings, false, caller.actor(), now)?))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/calendars/{}", created.id)))
@@ -71,7 +70,7 @@ pub async fn create_calendar(
 #[get("/api/v1/calendars/{id}")]
 pub async fn get_calendar(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
@@ -95,11 +94,12 @@ pub async fn get_calendar(
 #[put("/api/v1/calendars/{id}")]
 pub async fn update_calendar(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
     body: Body<CalendarUpdate>,
 ) -> ApiResult<HttpResponse> {
+    caller.require(Permission::CalendarsManage)?;
     let id = id.into_inner();
     let b = body.into_inner();
     let settings =
@@ -107,8 +107,7 @@ pub async fn update_calendar(
     let now = state.clock.now();
     let updated = state
         .run(move |conn| {
-            let admin = require_admin(conn, &caller)?;
-            let actor = Actor::User(admin.id);
+            let actor = caller.actor();
             transaction(conn, |conn| {
                 let updated =
                     calendars::update(conn, &id, if_match.0, &settings, actor.clone(), now)?;
@@ -136,17 +135,15 @@ pub async fn update_calendar(
 #[delete("/api/v1/calendars/{id}")]
 pub async fn delete_calendar(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
+    caller.require(Permission::CalendarsManage)?;
     let id = id.into_inner();
     let now = state.clock.now();
     state
-        .run(move |conn| {
-            let admin = require_admin(conn, &caller)?;
-            Ok(calendars::delete(conn, &id, if_match.0, Actor::User(admin.id), now)?)
-        })
+        .run(move |conn| Ok(calendars::delete(conn, &id, if_match.0, caller.actor(), now)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,14 +2,15 @@
 //! Next year's official schedule is loaded the day the State Council publishes it.
 
 use actix_web::{HttpResponse, delete, get, put, web};
+use kefu_domain::access::Permission;
 use kefu_domain::calendar::{ImportError, Position, YearSchedule};
-use kefu_persistence::{audit::Actor, calendars, sla, transaction};
+use kefu_persistence::{calendars, sla, transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::{
-    auth::{AuthUser, require_admin},
+    auth::Caller,
     body::{self, RawBody},
     problem::{ApiError, ApiResult, FieldError, Problem},
     state::AppState,
@@ -120,7 +121,7 @@ fn check_year(year: i32) -> Result<(), ApiError> {
 #[get("/api/v1/calendars/{id}/years/{year}")]
 pub async fn get_calendar_year(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    _caller: Caller,
     path: web::Path<(String, i32)>,
     query: web::Query<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -163,11 +164,12 @@ pub async fn get_calendar_year(
 #[put("/api/v1/calendars/{id}/years/{year}")]
 pub async fn put_calendar_year(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     path: web::Path<(String, i32)>,
     query: web::Query<SourceQuery>,
     raw: RawBody,
 ) -> ApiResult<web::Json<YearPut>> {
+    caller.require(Permission::CalendarsManage)?;
     let (id, year) = path.into_inner();
     check_year(year)?;
     let schedule = if raw.is_json() {
@@ -199,8 +201,7 @@ pub async fn put_calendar_year(
     let now = state.clock.now();
     let put = state
         .run(move |conn| {
-            let admin = require_admin(conn, &caller)?;
-            let actor = Actor::User(admin.id);
+            let actor = caller.actor();
             transaction(conn, |conn| {
                 calendars::put_year(conn, &id, &schedule, actor.clone(), now)?;
                 let recomputed_clocks = sla::recompute_calendar(conn, &id, actor, now)?;
@@ -229,15 +230,15 @@ pub async fn put_calendar_year(
 #[delete("/api/v1/calendars/{id}/years/{year}")]
 pub async fn delete_calendar_year(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     path: web::Path<(String, i32)>,
 ) -> ApiResult<HttpResponse> {
+    caller.require(Permission::CalendarsManage)?;
     let (id, year) = path.into_inner();
     let now = state.clock.now();
     state
         .run(move |conn| {
-            let admin = require_admin(conn, &caller)?;
-            let actor = Actor::User(admin.id);
+            let actor = caller.actor();
             transaction(conn, |conn| {
                 if !calendars::delete_year(conn, &id, year, actor.clone(), now)? {
                     return Err(ApiError::NotFound);

@@ -1,0 +1,188 @@
+//! Integration clients (service accounts) for CRM and call-center systems. The secret is shown
+//! once, in the answer to the create, and stored only hashed; roles are given as grants with
+//! `principal_kind = client`.
+
+use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use kefu_domain::access::Permission;
+use kefu_persistence::integration_clients::{self as clients, Changes, Client};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::{
+    auth::{Caller, tokens},
+    body::Body,
+    etag::IfMatch,
+    idempotency::Redact,
+    list::page_request,
+    page_type,
+    problem::ApiResult,
+    respond::{created, tagged},
+    state::AppState,
+    time::local,
+};
+
+/// An integration client as the API shows it (never its secret).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019ab2f6-3333-7000-8000-000000000003", "name": "call-center",
+    "disabled": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
+pub struct ClientView {
+    /// UUIDv7, the `client_id` of the client-credentials grant.
+    pub id: String,
+    /// Unique within the group.
+    pub name: String,
+    /// Whether it is disabled (no tokens; its tokens stop at once).
+    pub disabled: bool,
+    /// When it was created.
+    pub created_at: DateTime<FixedOffset>,
+    /// When it last changed.
+    pub updated_at: DateTime<FixedOffset>,
+    /// The version, also the `ETag`.
+    pub version: i64,
+}
+
+impl From<Client> for ClientView {
+    fn from(c: Client) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            disabled: c.disabled_at.is_some(),
+            created_at: local(c.created_at),
+            updated_at: local(c.updated_at),
+            version: c.version,
+        }
+    }
+}
+
+/// A new client and its secret: the only time the secret is shown.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"client": {"id": "019ab2f6-3333-7000-8000-000000000003", "name": "call-center",
+    "disabled": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "updated_at": "2026-11-23T09:00:00+08:00", "version": 1},
+    "client_secret": "kq3d9Yw0c1bX7…"}))]
+pub struct CreatedClient {
+    /// The client.
+    pub client: ClientView,
+    /// The secret for the client-credentials grant. Shown once; kefu keeps only its hash (an
+    /// idempotent replay of this answer leaves it out).
+    pub client_secret: Option<String>,
+}
+
+page_type!(ClientPage, ClientView, "A page of integration clients.");
+
+/// A client to create.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "call-center"}))]
+pub struct NewClientRequest {
+    /// Unique within the group.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+}
+
+/// Changes to a client; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"disabled": true}))]
+pub struct ClientPatch {
+    /// A new name.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// Disable (`true`: its tokens stop at once) or enable (`false`).
+    pub disabled: Option<bool>,
+}
+
+/// Filters and paging of the client list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
+    pub cursor: Option<String>,
+    /// Only disabled (`true`) or only active (`false`) clients.
+    pub disabled: Option<bool>,
+}
+
+/// Create an integration client; the answer carries its secret, once.
+#[utoipa::path(tag = "integration-clients", operation_id = "create_integration_client",
+    security(("bearer" = [])), request_body = NewClientRequest,
+    responses((status = 201, description = "Created; the secret is in this answer only", body = CreatedClient)))]
+#[post("/api/v1/integration-clients")]
+pub async fn create_integration_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<NewClientRequest>,
+) -> ApiResult<HttpResponse> {
+    let scope = caller.scope(Permission::ClientsManage)?;
+    let name = body.into_inner().name;
+    let (secret, hash) = tokens::new_refresh_token();
+    let now = state.clock.now();
+    let client =
+        state.run(move |conn| Ok(clients::create(conn, &scope, &name, &hash, now)?)).await?;
+    let location = format!("/api/v1/integration-clients/{}", client.id);
+    let version = client.version;
+    let body = CreatedClient { client: client.into(), client_secret: Some(secret) };
+    let mut response = created(location, version, &body);
+    response.extensions_mut().insert(Redact(&["client_secret"]));
+    Ok(response)
+}
+
+/// List the integration clients of the caller's group.
+#[utoipa::path(tag = "integration-clients", operation_id = "list_integration_clients",
+    security(("bearer" = [])), params(ClientQuery),
+    responses((status = 200, description = "A page of clients", body = ClientPage)))]
+#[get("/api/v1/integration-clients")]
+pub async fn list_integration_clients(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ClientQuery>,
+) -> ApiResult<web::Json<ClientPage>> {
+    let scope = caller.scope(Permission::ClientsManage)?;
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let disabled = query.disabled;
+    let found = state.run(move |conn| Ok(clients::list(conn, &scope, disabled, &page)?)).await?;
+    Ok(web::Json(ClientPage::from_page(found, ClientView::from)))
+}
+
+/// One integration client.
+#[utoipa::path(tag = "integration-clients", operation_id = "get_integration_client",
+    security(("bearer" = [])), params(("id" = String, Path, description = "Client id")),
+    responses((status = 200, description = "The client; `ETag` is set", body = ClientView)))]
+#[get("/api/v1/integration-clients/{id}")]
+pub async fn get_integration_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let scope = caller.scope(Permission::ClientsManage)?;
+    let client = state.run(move |conn| Ok(clients::get(conn, &scope, &id)?)).await?;
+    Ok(tagged(StatusCode::OK, client.version, &ClientView::from(client)))
+}
+
+/// Rename, disable or enable an integration client (with `If-Match`).
+#[utoipa::path(tag = "integration-clients", operation_id = "update_integration_client",
+    security(("bearer" = [])), params(("id" = String, Path, description = "Client id")),
+    request_body = ClientPatch,
+    responses((status = 200, description = "The changed client; new `ETag`", body = ClientView)))]
+#[patch("/api/v1/integration-clients/{id}")]
+pub async fn update_integration_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body<ClientPatch>,
+) -> ApiResult<HttpResponse> {
+    let scope = caller.scope(Permission::ClientsManage)?;
+    let patch = body.into_inner();
+    let changes = Changes { name: patch.name, disabled: patch.disabled, secret_hash: None };
+    let now = state.clock.now();
+    let client = state
+        .run(move |conn| Ok(clients::update(conn, &scope, &id, if_match.0, &changes, now)?))
+        .await?;
+    Ok(tagged(StatusCode::OK, client.version, &ClientView::from(client)))
+}

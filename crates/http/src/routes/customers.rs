@@ -1,0 +1,138 @@
+//! Customers (业主/客户). Phone numbers are personal data: every answer masks them
+//! (`138****5678`); the whole numbers come only from `GET /customers/{id}/phones`, for roles that
+//! need them, and each such read leaves an audit event.
+
+use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use kefu_domain::access::Permission;
+use kefu_persistence::customers::{
+    self, CustomerChanges, CustomerFilter, NewCustomer, NewOwnership,
+};
+
+pub use super::customer_dto::{
+    CustomerPage, CustomerPatch, CustomerPhones, CustomerQuery, CustomerView, NewCustomerRequest,
+    OwnedUnit, OwnedUnitView, PhoneNumber,
+};
+
+use crate::{
+    auth::Caller,
+    body::Body,
+    etag::IfMatch,
+    list::{page_request, phone_filter, text_filter},
+    problem::ApiResult,
+    respond::{created, tagged},
+    state::AppState,
+};
+
+fn numbers(phones: Vec<PhoneNumber>) -> Vec<String> {
+    phones.into_iter().map(|p| p.0).collect()
+}
+
+/// Create a customer.
+#[utoipa::path(tag = "customers", operation_id = "create_customer", security(("bearer" = [])),
+    request_body = NewCustomerRequest,
+    responses((status = 201, description = "Created; phones masked; `Location` and `ETag` are set", body = CustomerView)))]
+#[post("/api/v1/customers")]
+pub async fn create_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<NewCustomerRequest>,
+) -> ApiResult<HttpResponse> {
+    let write = caller.scope(Permission::CustomersWrite)?;
+    let read = caller.scope(Permission::CustomersRead)?;
+    let r = body.into_inner();
+    let new = NewCustomer {
+        name: r.name,
+        phones: numbers(r.phones),
+        units: r
+            .units
+            .into_iter()
+            .map(|u| NewOwnership {
+                unit_id: u.unit_id,
+                contract_signed_on: u.contract_signed_on.map(|d| d.to_string()),
+                handed_over_on: u.handed_over_on.map(|d| d.to_string()),
+            })
+            .collect(),
+    };
+    let now = state.clock.now();
+    let c = state.run(move |conn| Ok(customers::create(conn, &read, &write, &new, now)?)).await?;
+    Ok(created(format!("/api/v1/customers/{}", c.id), c.version, &CustomerView::from(c)))
+}
+
+/// List the customers within the caller's reach, phones masked.
+#[utoipa::path(tag = "customers", operation_id = "list_customers", security(("bearer" = [])),
+    params(CustomerQuery), responses((status = 200, description = "A page of customers", body = CustomerPage)))]
+#[get("/api/v1/customers")]
+pub async fn list_customers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<CustomerQuery>,
+) -> ApiResult<web::Json<CustomerPage>> {
+    let scope = caller.scope(Permission::CustomersRead)?;
+    let q = query.into_inner();
+    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let filter = CustomerFilter {
+        project_id: text_filter("project_id", q.project_id, 64)?,
+        phone: phone_filter(q.phone)?,
+        archived: q.archived,
+    };
+    let found = state.run(move |conn| Ok(customers::list(conn, &scope, &filter, &page)?)).await?;
+    Ok(web::Json(CustomerPage::from_page(found, CustomerView::from)))
+}
+
+/// One customer, phones masked.
+#[utoipa::path(tag = "customers", operation_id = "get_customer", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses((status = 200, description = "The customer; `ETag` is set", body = CustomerView)))]
+#[get("/api/v1/customers/{id}")]
+pub async fn get_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let scope = caller.scope(Permission::CustomersRead)?;
+    let c = state.run(move |conn| Ok(customers::get(conn, &scope, &id)?)).await?;
+    Ok(tagged(StatusCode::OK, c.version, &CustomerView::from(c)))
+}
+
+/// A customer's whole phone numbers, for roles that call customers. Every read is audited
+/// (`customer.phones_read`).
+#[utoipa::path(tag = "customers", operation_id = "get_customer_phones", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses((status = 200, description = "The whole numbers", body = CustomerPhones)))]
+#[get("/api/v1/customers/{id}/phones")]
+pub async fn get_customer_phones(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<CustomerPhones>> {
+    let scope = caller.scope(Permission::CustomerPhonesRead)?;
+    let now = state.clock.now();
+    let c = state.run(move |conn| Ok(customers::phones(conn, &scope, &id, now)?)).await?;
+    Ok(web::Json(CustomerPhones { customer_id: c.id, phones: c.phones }))
+}
+
+/// Change, archive or restore a customer (with `If-Match`).
+#[utoipa::path(tag = "customers", operation_id = "update_customer", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")), request_body = CustomerPatch,
+    responses((status = 200, description = "The changed customer; new `ETag`", body = CustomerView)))]
+#[patch("/api/v1/customers/{id}")]
+pub async fn update_customer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body<CustomerPatch>,
+) -> ApiResult<HttpResponse> {
+    let write = caller.scope(Permission::CustomersWrite)?;
+    let read = caller.scope(Permission::CustomersRead)?;
+    let p = body.into_inner();
+    let changes =
+        CustomerChanges { name: p.name, phones: p.phones.map(numbers), archived: p.archived };
+    let now = state.clock.now();
+    let c = state
+        .run(move |conn| {
+            Ok(customers::update(conn, &read, &write, &id, if_match.0, &changes, now)?)
+        })
+        .await?;
+    Ok(tagged(StatusCode::OK, c.version, &CustomerView::from(c)))
+}

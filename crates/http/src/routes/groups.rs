@@ -1,0 +1,206 @@
+//! Groups (集团), the tenants: platform operators create them with their first administrator.
+//! Platform operators see groups, never a group's business data.
+
+use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use kefu_domain::access::{Permission, ScopeKind};
+use kefu_persistence::{
+    grants::{self, NewGrant},
+    groups::{self, Group, GroupChanges},
+    transaction,
+    users::{self, NewUser},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::{
+    auth::{Caller, password},
+    body::Body,
+    etag::IfMatch,
+    list::page_request,
+    page_type,
+    problem::{ApiError, ApiResult},
+    respond::{created, tagged},
+    routes::users::NewUserRequest,
+    state::AppState,
+    time::local,
+};
+
+/// A group as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019ab2f0-0000-7000-8000-000000000001", "code": "jinyu",
+    "name": "晋愉集团", "disabled": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
+pub struct GroupView {
+    /// UUIDv7.
+    pub id: String,
+    /// Short unique code.
+    pub code: String,
+    /// The name people read.
+    pub name: String,
+    /// Whether the group is disabled (its users and clients cannot act).
+    pub disabled: bool,
+    /// When it was created.
+    pub created_at: DateTime<FixedOffset>,
+    /// When it last changed.
+    pub updated_at: DateTime<FixedOffset>,
+    /// The version, also the `ETag`.
+    pub version: i64,
+}
+
+impl From<Group> for GroupView {
+    fn from(g: Group) -> Self {
+        Self {
+            id: g.id,
+            code: g.code,
+            name: g.name,
+            disabled: g.disabled_at.is_some(),
+            created_at: local(g.created_at),
+            updated_at: local(g.updated_at),
+            version: g.version,
+        }
+    }
+}
+
+page_type!(GroupPage, GroupView, "A page of groups.");
+
+/// A group to create, with its first administrator.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "jinyu", "name": "晋愉集团",
+    "admin": {"username": "jinyu.admin", "display_name": "管理员", "password": "correct horse battery"}}))]
+pub struct NewGroupRequest {
+    /// Short unique code: lower-case letters, digits, `-`.
+    #[schema(min_length = 2, max_length = 32, pattern = r"^[a-z0-9-]+$")]
+    pub code: String,
+    /// The name people read.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// The group's first administrator.
+    pub admin: NewUserRequest,
+}
+
+/// Changes to a group; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "晋愉控股集团"}))]
+pub struct GroupPatch {
+    /// A new name.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// Disable (`true`) or enable (`false`) the whole group.
+    pub disabled: Option<bool>,
+}
+
+/// Paging of the group list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
+    pub cursor: Option<String>,
+}
+
+/// Create a group and its first administrator (platform operators).
+#[utoipa::path(tag = "groups", operation_id = "create_group", security(("bearer" = [])),
+    request_body = NewGroupRequest,
+    responses((status = 201, description = "Created; `Location` and `ETag` are set", body = GroupView)))]
+#[post("/api/v1/groups")]
+pub async fn create_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<NewGroupRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Permission::GroupsManage)?;
+    let new = body.into_inner();
+    let now = state.clock.now();
+    let (actor, request_id) = (caller.actor(), caller.request_id.clone());
+    let group = state
+        .run(move |conn| {
+            let hash = password::hash(&new.admin.password).map_err(ApiError::Internal)?;
+            transaction(conn, |conn| {
+                let rid = Some(request_id.as_str());
+                let group = groups::create(conn, &new.code, &new.name, actor.clone(), rid, now)?;
+                let admin = NewUser {
+                    username: new.admin.username,
+                    display_name: new.admin.display_name,
+                    password_hash: hash,
+                    group_id: Some(group.id.clone()),
+                };
+                let admin = users::create(conn, admin, actor.clone(), now)?;
+                let grant = NewGrant {
+                    principal_kind: "user".into(),
+                    principal_id: admin.id,
+                    role: "admin".into(),
+                    scope_kind: ScopeKind::Group,
+                    scope_id: None,
+                };
+                grants::insert(conn, Some(&group.id), &grant, &group.id, actor, rid, now)?;
+                Ok::<_, ApiError>(group)
+            })
+        })
+        .await?;
+    Ok(created(format!("/api/v1/groups/{}", group.id), group.version, &GroupView::from(group)))
+}
+
+/// List the groups (platform operators).
+#[utoipa::path(tag = "groups", operation_id = "list_groups", security(("bearer" = [])),
+    params(GroupQuery), responses((status = 200, description = "A page of groups", body = GroupPage)))]
+#[get("/api/v1/groups")]
+pub async fn list_groups(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<GroupQuery>,
+) -> ApiResult<web::Json<GroupPage>> {
+    caller.require(Permission::GroupsManage)?;
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let found = state.run(move |conn| Ok(groups::list(conn, &page)?)).await?;
+    Ok(web::Json(GroupPage::from_page(found, GroupView::from)))
+}
+
+/// One group (platform operators).
+#[utoipa::path(tag = "groups", operation_id = "get_group", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Group id")),
+    responses((status = 200, description = "The group; `ETag` is set", body = GroupView)))]
+#[get("/api/v1/groups/{id}")]
+pub async fn get_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Permission::GroupsManage)?;
+    let group = state.run(move |conn| Ok(groups::get(conn, &id)?)).await?;
+    Ok(tagged(StatusCode::OK, group.version, &GroupView::from(group)))
+}
+
+/// Rename, disable or enable a group (platform operators, with `If-Match`).
+#[utoipa::path(tag = "groups", operation_id = "update_group", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Group id")), request_body = GroupPatch,
+    responses((status = 200, description = "The changed group; new `ETag`", body = GroupView)))]
+#[patch("/api/v1/groups/{id}")]
+pub async fn update_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body<GroupPatch>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Permission::GroupsManage)?;
+    let patch = body.into_inner();
+    if patch.disabled == Some(true) && caller.group_id.as_deref() == Some(id.as_str()) {
+        return Err(ApiError::Conflict("you cannot disable your own group".into()));
+    }
+    let changes = GroupChanges { name: patch.name, disabled: patch.disabled };
+    let now = state.clock.now();
+    let (actor, rid) = (caller.actor(), caller.request_id.clone());
+    let group = state
+        .run(move |conn| {
+            Ok(groups::update(conn, &id, if_match.0, &changes, actor, Some(&rid), now)?)
+        })
+        .await?;
+    Ok(tagged(StatusCode::OK, group.version, &GroupView::from(group)))
+}

@@ -1,0 +1,248 @@
+//! Projects (楼盘) and their customer-service and property contacts (R-RP-14).
+
+use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use kefu_domain::access::Permission;
+use kefu_persistence::{
+    ids::from_db,
+    org::projects::{self, Changes, Filter, NewProject, Project},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::scopes;
+use crate::{
+    auth::Caller,
+    body::Body,
+    etag::IfMatch,
+    list::{page_request, text_filter},
+    page_type,
+    problem::ApiResult,
+    respond::{created, tagged},
+    state::AppState,
+    time::local,
+};
+
+/// A contact person who collects and submits the project's reports (R-RP-14).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "王芳", "landline": "0351-7654321", "mobile": "13812345678",
+    "email": "wang.fang@example.com"}))]
+pub struct Contact {
+    /// Name.
+    #[schema(min_length = 1, max_length = 50)]
+    pub name: String,
+    /// Landline with area code.
+    #[schema(pattern = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landline: Option<String>,
+    /// Mobile.
+    #[schema(pattern = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    /// Email.
+    #[schema(max_length = 254, pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+fn to_json(c: Option<Contact>) -> Option<String> {
+    c.and_then(|c| serde_json::to_string(&c).ok())
+}
+
+fn from_json(c: Option<&str>) -> Option<Contact> {
+    c.and_then(|c| serde_json::from_str(c).ok())
+}
+
+/// A project as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019ab2f2-0000-7000-8000-000000000021",
+    "company_id": "019ab2f1-0000-7000-8000-000000000011", "name": "晋愉·蓝湾", "city": "太原",
+    "customer_service_contact": {"name": "王芳", "mobile": "13812345678"},
+    "property_contact": {"name": "赵强", "landline": "0351-7654321"},
+    "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
+pub struct ProjectView {
+    /// UUIDv7.
+    pub id: String,
+    /// Its company.
+    pub company_id: String,
+    /// Unique within the company.
+    pub name: String,
+    /// Its city.
+    pub city: Option<String>,
+    /// The customer-service contact.
+    pub customer_service_contact: Option<Contact>,
+    /// The property contact.
+    pub property_contact: Option<Contact>,
+    /// Whether it is archived.
+    pub archived: bool,
+    /// When it was created.
+    pub created_at: DateTime<FixedOffset>,
+    /// When it last changed.
+    pub updated_at: DateTime<FixedOffset>,
+    /// The version, also the `ETag`.
+    pub version: i64,
+}
+
+impl From<Project> for ProjectView {
+    fn from(p: Project) -> Self {
+        Self {
+            customer_service_contact: from_json(p.cs_contact.as_deref()),
+            property_contact: from_json(p.property_contact.as_deref()),
+            archived: p.archived_at.is_some(),
+            created_at: local(from_db(p.created_at)),
+            updated_at: local(from_db(p.updated_at)),
+            id: p.id,
+            company_id: p.company_id,
+            name: p.name,
+            city: p.city,
+            version: p.version,
+        }
+    }
+}
+
+page_type!(ProjectPage, ProjectView, "A page of projects.");
+
+/// A project to create.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"company_id": "019ab2f1-0000-7000-8000-000000000011", "name": "晋愉·蓝湾",
+    "city": "太原", "customer_service_contact": {"name": "王芳", "mobile": "13812345678"}}))]
+pub struct NewProjectRequest {
+    /// The company it belongs to.
+    #[schema(min_length = 1, max_length = 64)]
+    pub company_id: String,
+    /// Unique within the company.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Its city.
+    #[schema(min_length = 1, max_length = 50)]
+    pub city: Option<String>,
+    /// The customer-service contact.
+    pub customer_service_contact: Option<Contact>,
+    /// The property contact.
+    pub property_contact: Option<Contact>,
+}
+
+/// Changes to a project; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"property_contact": {"name": "赵强", "landline": "0351-7654321"}}))]
+pub struct ProjectPatch {
+    /// A new name.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// A new city.
+    #[schema(min_length = 1, max_length = 50)]
+    pub city: Option<String>,
+    /// A new customer-service contact.
+    pub customer_service_contact: Option<Contact>,
+    /// A new property contact.
+    pub property_contact: Option<Contact>,
+    /// Archive (`true`) or restore (`false`).
+    pub archived: Option<bool>,
+}
+
+/// Filters and paging of the project list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
+    pub cursor: Option<String>,
+    /// Only this company's projects.
+    #[param(max_length = 64)]
+    pub company_id: Option<String>,
+    /// Only archived (`true`) or only current (`false`) ones.
+    pub archived: Option<bool>,
+}
+
+/// Create a project in a company (`OrgWrite` over the company).
+#[utoipa::path(tag = "org", operation_id = "create_project", security(("bearer" = [])),
+    request_body = NewProjectRequest,
+    responses((status = 201, description = "Created; `Location` and `ETag` are set", body = ProjectView)))]
+#[post("/api/v1/org/projects")]
+pub async fn create_project(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<NewProjectRequest>,
+) -> ApiResult<HttpResponse> {
+    let (read, write) = scopes(&caller)?;
+    let r = body.into_inner();
+    let new = NewProject {
+        company_id: r.company_id,
+        name: r.name,
+        city: r.city,
+        cs_contact: to_json(r.customer_service_contact),
+        property_contact: to_json(r.property_contact),
+    };
+    let now = state.clock.now();
+    let p = state.run(move |conn| Ok(projects::create(conn, &read, &write, &new, now)?)).await?;
+    Ok(created(format!("/api/v1/org/projects/{}", p.id), p.version, &ProjectView::from(p)))
+}
+
+/// List the projects within the caller's reach.
+#[utoipa::path(tag = "org", operation_id = "list_projects", security(("bearer" = [])),
+    params(ProjectQuery), responses((status = 200, description = "A page of projects", body = ProjectPage)))]
+#[get("/api/v1/org/projects")]
+pub async fn list_projects(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ProjectQuery>,
+) -> ApiResult<web::Json<ProjectPage>> {
+    let scope = caller.scope(Permission::OrgRead)?;
+    let q = query.into_inner();
+    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let filter =
+        Filter { company_id: text_filter("company_id", q.company_id, 64)?, archived: q.archived };
+    let found = state.run(move |conn| Ok(projects::list(conn, &scope, &filter, &page)?)).await?;
+    Ok(web::Json(ProjectPage::from_page(found, ProjectView::from)))
+}
+
+/// One project.
+#[utoipa::path(tag = "org", operation_id = "get_project", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Project id")),
+    responses((status = 200, description = "The project; `ETag` is set", body = ProjectView)))]
+#[get("/api/v1/org/projects/{id}")]
+pub async fn get_project(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let scope = caller.scope(Permission::OrgRead)?;
+    let p = state.run(move |conn| Ok(projects::get(conn, &scope, &id)?)).await?;
+    Ok(tagged(StatusCode::OK, p.version, &ProjectView::from(p)))
+}
+
+/// Change, archive or restore a project (with `If-Match`).
+#[utoipa::path(tag = "org", operation_id = "update_project", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Project id")), request_body = ProjectPatch,
+    responses((status = 200, description = "The changed project; new `ETag`", body = ProjectView)))]
+#[patch("/api/v1/org/projects/{id}")]
+pub async fn update_project(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body<ProjectPatch>,
+) -> ApiResult<HttpResponse> {
+    let (read, write) = scopes(&caller)?;
+    let p = body.into_inner();
+    let changes = Changes {
+        name: p.name,
+        city: p.city,
+        cs_contact: to_json(p.customer_service_contact),
+        property_contact: to_json(p.property_contact),
+        archived: p.archived,
+    };
+    let now = state.clock.now();
+    let p = state
+        .run(move |conn| Ok(projects::update(conn, &read, &write, &id, if_match.0, &changes, now)?))
+        .await?;
+    Ok(tagged(StatusCode::OK, p.version, &ProjectView::from(p)))
+}

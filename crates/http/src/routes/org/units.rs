@@ -1,0 +1,209 @@
+//! Units (房号) of a building: what customers own.
+
+use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use kefu_domain::access::Permission;
+use kefu_persistence::{
+    ids::from_db,
+    org::units::{self, Changes, Filter, Unit},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::scopes;
+use crate::{
+    auth::Caller,
+    body::Body,
+    etag::IfMatch,
+    list::{page_request, text_filter},
+    page_type,
+    problem::ApiResult,
+    respond::{created, tagged},
+    state::AppState,
+    time::local,
+};
+
+/// A unit as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "019ab2f2-2222-7000-8000-000000000041",
+    "project_id": "019ab2f2-0000-7000-8000-000000000021",
+    "building_id": "019ab2f2-1111-7000-8000-000000000031", "number": "2-1301", "floor": "13",
+    "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
+pub struct UnitView {
+    /// UUIDv7.
+    pub id: String,
+    /// Its project.
+    pub project_id: String,
+    /// Its building.
+    pub building_id: String,
+    /// Unique within the building.
+    pub number: String,
+    /// The floor as people name it (`13`, `B1`, `夹层`).
+    pub floor: Option<String>,
+    /// Whether it is archived.
+    pub archived: bool,
+    /// When it was created.
+    pub created_at: DateTime<FixedOffset>,
+    /// When it last changed.
+    pub updated_at: DateTime<FixedOffset>,
+    /// The version, also the `ETag`.
+    pub version: i64,
+}
+
+impl From<Unit> for UnitView {
+    fn from(u: Unit) -> Self {
+        Self {
+            archived: u.archived_at.is_some(),
+            created_at: local(from_db(u.created_at)),
+            updated_at: local(from_db(u.updated_at)),
+            id: u.id,
+            project_id: u.project_id,
+            building_id: u.building_id,
+            number: u.number,
+            floor: u.floor,
+            version: u.version,
+        }
+    }
+}
+
+page_type!(UnitPage, UnitView, "A page of units.");
+
+/// A unit to create.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"building_id": "019ab2f2-1111-7000-8000-000000000031", "number": "2-1301", "floor": "13"}))]
+pub struct NewUnit {
+    /// The building it is in.
+    #[schema(min_length = 1, max_length = 64)]
+    pub building_id: String,
+    /// Unique within the building.
+    #[schema(min_length = 1, max_length = 30)]
+    pub number: String,
+    /// The floor as people name it (`13`, `B1`, `夹层`).
+    #[schema(min_length = 1, max_length = 10)]
+    pub floor: Option<String>,
+}
+
+/// Changes to a unit; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"floor": "12"}))]
+pub struct UnitPatch {
+    /// A new number.
+    #[schema(min_length = 1, max_length = 30)]
+    pub number: Option<String>,
+    /// A new floor.
+    #[schema(min_length = 1, max_length = 10)]
+    pub floor: Option<String>,
+    /// Archive (`true`) or restore (`false`).
+    pub archived: Option<bool>,
+}
+
+/// Filters and paging of the unit list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
+    pub cursor: Option<String>,
+    /// Only this project's units.
+    #[param(max_length = 64)]
+    pub project_id: Option<String>,
+    /// Only this building's units.
+    #[param(max_length = 64)]
+    pub building_id: Option<String>,
+    /// Only archived (`true`) or only current (`false`) ones.
+    pub archived: Option<bool>,
+}
+
+/// Create a unit in a building (`OrgWrite` over its project).
+#[utoipa::path(tag = "org", operation_id = "create_unit", security(("bearer" = [])),
+    request_body = NewUnit,
+    responses((status = 201, description = "Created; `Location` and `ETag` are set", body = UnitView)))]
+#[post("/api/v1/org/units")]
+pub async fn create_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<NewUnit>,
+) -> ApiResult<HttpResponse> {
+    let (read, write) = scopes(&caller)?;
+    let r = body.into_inner();
+    let now = state.clock.now();
+    let u = state
+        .run(move |conn| {
+            Ok(units::create(
+                conn,
+                &read,
+                &write,
+                &r.building_id,
+                &r.number,
+                r.floor.as_deref(),
+                now,
+            )?)
+        })
+        .await?;
+    Ok(created(format!("/api/v1/org/units/{}", u.id), u.version, &UnitView::from(u)))
+}
+
+/// List the units within the caller's reach.
+#[utoipa::path(tag = "org", operation_id = "list_units", security(("bearer" = [])),
+    params(UnitQuery), responses((status = 200, description = "A page of units", body = UnitPage)))]
+#[get("/api/v1/org/units")]
+pub async fn list_units(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UnitQuery>,
+) -> ApiResult<web::Json<UnitPage>> {
+    let scope = caller.scope(Permission::OrgRead)?;
+    let q = query.into_inner();
+    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let filter = Filter {
+        project_id: text_filter("project_id", q.project_id, 64)?,
+        building_id: text_filter("building_id", q.building_id, 64)?,
+        archived: q.archived,
+    };
+    let found = state.run(move |conn| Ok(units::list(conn, &scope, &filter, &page)?)).await?;
+    Ok(web::Json(UnitPage::from_page(found, UnitView::from)))
+}
+
+/// One unit.
+#[utoipa::path(tag = "org", operation_id = "get_unit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Unit id")),
+    responses((status = 200, description = "The unit; `ETag` is set", body = UnitView)))]
+#[get("/api/v1/org/units/{id}")]
+pub async fn get_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let scope = caller.scope(Permission::OrgRead)?;
+    let u = state.run(move |conn| Ok(units::get(conn, &scope, &id)?)).await?;
+    Ok(tagged(StatusCode::OK, u.version, &UnitView::from(u)))
+}
+
+/// Change, archive or restore a unit (with `If-Match`).
+#[utoipa::path(tag = "org", operation_id = "update_unit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Unit id")), request_body = UnitPatch,
+    responses((status = 200, description = "The changed unit; new `ETag`", body = UnitView)))]
+#[patch("/api/v1/org/units/{id}")]
+pub async fn update_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body<UnitPatch>,
+) -> ApiResult<HttpResponse> {
+    let (read, write) = scopes(&caller)?;
+    let p = body.into_inner();
+    let changes = Changes { number: p.number, floor: p.floor, archived: p.archived };
+    let now = state.clock.now();
+    let u = state
+        .run(move |conn| Ok(units::update(conn, &read, &write, &id, if_match.0, &changes, now)?))
+        .await?;
+    Ok(tagged(StatusCode::OK, u.version, &UnitView::from(u)))
+}

@@ -1,0 +1,64 @@
+//! Failed sign-ins are limited per account and per address, with the injected clock
+//! (acceptance 5): no sleeping, the test moves the clock.
+
+use chrono::TimeDelta;
+use kefu_tests::{ADMIN_PASSWORD, Backend, assert_problem, spawn_app};
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_fifteen_minutes() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for _ in 0..5 {
+        assert_problem(app.login("admin", "wrong-password").await, 401, "invalid_credentials")
+            .await;
+    }
+    // Locked: even the right password is refused, before it is checked.
+    let res = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(res.headers()["retry-after"], "900");
+    assert_problem(res, 429, "too_many_requests").await;
+    // Case does not get around it.
+    assert_eq!(app.login("ADMIN", ADMIN_PASSWORD).await.status(), 429);
+    app.clock.advance(TimeDelta::minutes(10));
+    let res = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(res.headers()["retry-after"], "300");
+    app.clock.advance(TimeDelta::minutes(5));
+    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
+    // A success forgets the failures.
+    for _ in 0..4 {
+        app.login("admin", "wrong-password").await;
+    }
+    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
+    for _ in 0..4 {
+        app.login("admin", "wrong-password").await;
+    }
+    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn failures_spread_over_accounts_lock_the_address() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for i in 0..20 {
+        assert_problem(
+            app.login(&format!("guess{i}"), "password-1").await,
+            401,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    assert_problem(app.login("admin", ADMIN_PASSWORD).await, 429, "too_many_requests").await;
+    // Failures older than the window do not count.
+    app.clock.advance(TimeDelta::minutes(15));
+    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn failures_outside_the_window_start_a_new_count() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for _ in 0..4 {
+        app.login("admin", "wrong-password").await;
+    }
+    app.clock.advance(TimeDelta::minutes(16));
+    for _ in 0..4 {
+        app.login("admin", "wrong-password").await;
+    }
+    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
+}
