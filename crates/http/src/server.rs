@@ -41,32 +41,24 @@ pub fn create_admin(
     );
     let hash = password::hash(password.expose()).map_err(anyhow::Error::msg)?;
     let now = clock.now();
-    // Identity (issue 3): the default group and the two grants, with the user, in one transaction.
+    // Identity (issue 3): admin of the default group, and platform operator, in one transaction.
     use kefu_domain::access::ScopeKind;
-    use kefu_persistence::{StoreError, grants, groups, transaction};
+    use kefu_persistence::{StoreError, grants, transaction};
     let user = transaction(&mut *db.conn()?, |conn| {
-        let group = groups::ensure_default(conn, now)?;
-        let user = users::create(
-            conn,
-            users::NewUser {
-                username: username.to_owned(),
-                display_name: username.to_owned(),
-                password_hash: hash,
-                group_id: Some(group.id.clone()),
-            },
-            Actor::System,
-            now,
-        )?;
-        let grant = |role: &str, scope_kind| grants::NewGrant {
+        let new = users::NewUser {
+            username: username.to_owned(),
+            display_name: username.to_owned(),
+            password_hash: hash,
+            is_admin: true,
+        };
+        let user = users::create(conn, new, Actor::System, now)?;
+        let platform = grants::NewGrant {
             principal_kind: "user".into(),
             principal_id: user.id.clone(),
-            role: role.into(),
-            scope_kind,
+            role: "platform_operator".into(),
+            scope_kind: ScopeKind::Platform,
             scope_id: None,
         };
-        let admin = grant("admin", ScopeKind::Group);
-        grants::insert(conn, Some(&group.id), &admin, &group.id, Actor::System, None, now)?;
-        let platform = grant("platform_operator", ScopeKind::Platform);
         grants::insert(conn, None, &platform, grants::PLATFORM, Actor::System, None, now)?;
         Ok::<_, StoreError>(user)
     })?;

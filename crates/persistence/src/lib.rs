@@ -17,6 +17,7 @@ pub mod url;
 pub mod users;
 
 // Identity, organisation and access (issue 3): tenants, grants, the scoped query builder.
+pub mod customer_ownership;
 pub mod customer_queries;
 pub mod customers;
 pub mod grants;

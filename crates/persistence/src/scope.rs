@@ -75,7 +75,10 @@ impl Scope {
 }
 
 /// Generates `within(scope)` for a table: its group column, and whichever of its columns name
-/// the company, project and department a row belongs to.
+/// the company, project and department a row belongs to. Later resources (work orders,
+/// complaints) declare theirs the same way:
+/// `scoped_table!(work_orders { group: group_id, company: company_id, project: project_id, department: department_id });`
+#[macro_export]
 macro_rules! scoped_table {
     ($table:ident { group: $group:ident $(, company: $company:ident)? $(, project: $project:ident)? $(, department: $department:ident)? }) => {
         /// Rows of the caller's group within the caller's reach.
@@ -96,7 +99,7 @@ macro_rules! scoped_table {
         }
     };
 }
-pub(crate) use scoped_table;
+pub use crate::scoped_table;
 
 /// At most this many items per page.
 pub const MAX_LIMIT: i64 = 200;

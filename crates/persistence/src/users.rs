@@ -26,6 +26,9 @@ pub struct User {
     pub password_hash: String,
     /// The user's group; `None` for a platform operator outside every group.
     pub group_id: Option<String>,
+    /// Whether the user holds the `admin` role (derived from his grants, for code that asks
+    /// whether a user administers his group).
+    pub is_admin: bool,
     /// When the user was disabled; a disabled user cannot sign in, refresh, or use a token.
     pub disabled_at: Option<DateTime<Utc>>,
     /// When the user was created.
@@ -50,14 +53,16 @@ struct UserRow {
     version: i64,
 }
 
-impl From<UserRow> for User {
-    fn from(r: UserRow) -> Self {
-        Self {
+impl UserRow {
+    fn into_user(self, is_admin: bool) -> User {
+        let r = self;
+        User {
             id: r.id,
             username: r.username,
             display_name: r.display_name,
             password_hash: r.password_hash,
             group_id: r.group_id,
+            is_admin,
             disabled_at: r.disabled_at.map(from_db),
             created_at: from_db(r.created_at),
             updated_at: from_db(r.updated_at),
@@ -75,15 +80,48 @@ pub struct NewUser {
     pub display_name: String,
     /// An argon2id PHC string (hashing happens before the store is called).
     pub password_hash: String,
-    /// The group the user belongs to.
-    pub group_id: Option<String>,
+    /// Whether the user administers his group (granted `admin` at the group's scope).
+    pub is_admin: bool,
 }
 
-/// Creates a user and its `user.created` audit event in one transaction.
+/// Ids among `ids` that hold the `admin` role.
+fn admins(conn: &mut DbConnection, ids: Vec<String>) -> Result<Vec<String>, StoreError> {
+    use crate::identity_schema::grants;
+    Ok(grants::table
+        .filter(grants::principal_kind.eq("user"))
+        .filter(grants::principal_id.eq_any(ids))
+        .filter(grants::role.eq("admin"))
+        .select(grants::principal_id)
+        .load(conn)?)
+}
+
+fn with_admin(conn: &mut DbConnection, row: UserRow) -> Result<User, StoreError> {
+    let is_admin = !admins(conn, vec![row.id.clone()])?.is_empty();
+    Ok(row.into_user(is_admin))
+}
+
+/// Creates a user in the default group (created when missing), with the `admin` grant of that
+/// group when `is_admin`, and its audit events, in one transaction (the command line, start-up).
 pub fn create(
     conn: &mut DbConnection,
     new: NewUser,
     actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    conn.transaction(|conn| {
+        let group = crate::groups::ensure_default(conn, now)?;
+        create_in(conn, Some(&group.id), new, actor, None, now)
+    })
+}
+
+/// Creates a user in `group_id` (with the group's `admin` grant when `is_admin`) and its audit
+/// events, in one transaction.
+pub fn create_in(
+    conn: &mut DbConnection,
+    group_id: Option<&str>,
+    new: NewUser,
+    actor: Actor,
+    request_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<User, StoreError> {
     conn.transaction(|conn| {
@@ -95,7 +133,7 @@ pub fn create(
                 users::username.eq(&new.username),
                 users::display_name.eq(&new.display_name),
                 users::password_hash.eq(&new.password_hash),
-                users::group_id.eq(&new.group_id),
+                users::group_id.eq(group_id),
                 users::created_at.eq(at),
                 users::updated_at.eq(at),
                 users::version.eq(1_i64),
@@ -106,14 +144,24 @@ pub fn create(
             conn,
             NewAuditEvent {
                 at: now,
-                actor,
+                actor: actor.clone(),
                 action: "user.created",
                 subject_type: "user",
                 subject_id: Some(&id),
-                request_id: None,
-                payload: serde_json::json!({ "username": new.username, "group_id": new.group_id }),
+                request_id,
+                payload: serde_json::json!({ "username": new.username, "group_id": group_id }),
             },
         )?;
+        if let (true, Some(group)) = (new.is_admin, group_id) {
+            let grant = crate::grants::NewGrant {
+                principal_kind: "user".into(),
+                principal_id: id.clone(),
+                role: "admin".into(),
+                scope_kind: kefu_domain::access::ScopeKind::Group,
+                scope_id: None,
+            };
+            crate::grants::insert(conn, Some(group), &grant, group, actor, request_id, now)?;
+        }
         get(conn, &id)
     })
 }
@@ -122,7 +170,7 @@ pub fn create(
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<User, StoreError> {
     let row: UserRow =
         users::table.find(id).select(UserRow::as_select()).first(conn).map_err(StoreError::from)?;
-    Ok(row.into())
+    with_admin(conn, row)
 }
 
 /// The user with this sign-in name, if any.
@@ -135,7 +183,7 @@ pub fn find_by_username(
         .select(UserRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(User::from))
+    row.map(|row| with_admin(conn, row)).transpose()
 }
 
 /// How many users exist (disabled ones included).
@@ -200,7 +248,15 @@ pub fn list(
         None => {}
     }
     let rows: Vec<UserRow> = paged!(q, users, page).load(conn)?;
-    Ok(Page::of(rows.into_iter().map(User::from).collect(), page.limit, |u| &u.id))
+    let admins = admins(conn, rows.iter().map(|r| r.id.clone()).collect())?;
+    let users = rows
+        .into_iter()
+        .map(|r| {
+            let is_admin = admins.contains(&r.id);
+            r.into_user(is_admin)
+        })
+        .collect();
+    Ok(Page::of(users, page.limit, |u| &u.id))
 }
 
 /// `%`, `_` and `\` in a user's text match themselves in `LIKE … ESCAPE '\'`.
@@ -215,7 +271,7 @@ pub fn get_within(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Us
         .filter(within(scope))
         .select(UserRow::as_select())
         .first(conn)?;
-    Ok(row.into())
+    with_admin(conn, row)
 }
 
 pub use crate::user_changes::{UserChanges, update};

@@ -125,3 +125,61 @@ async fn bad_customers_are_422_naming_each_field_and_nothing_is_written(backend:
     let page: Value = app.get("/api/v1/org/projects?limit=200", &admin).await.json().await.unwrap();
     assert_eq!(ids(&page).len(), 3, "nothing was written");
 }
+
+both_backends! {
+    a_customer_owns_units_in_several_projects_and_each_side_sees_its_own => a_customer_owns_units_in_several_projects_and_each_side_sees_its_own;
+}
+
+async fn a_customer_owns_units_in_several_projects_and_each_side_sees_its_own(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let (a, b) = (&o.projects[0], &o.projects[1]);
+    let customer = &o.customers[0];
+    let (_, sales_a) =
+        app.user_with(&admin, "sales.a", &[("sales_staff", "project", Some(a))]).await;
+    let (_, sales_b) =
+        app.user_with(&admin, "sales.b", &[("sales_staff", "project", Some(b))]).await;
+    let units = format!("/api/v1/customers/{customer}/units");
+    // Project A's sales cannot record a purchase in project B (its unit is not his to see).
+    let res = app.post(&units, &sales_a, &json!({"unit_id": o.units[1]})).await;
+    assert_problem(res, 404, "not_found").await;
+    // Project B's sales cannot see the customer until he owns a unit there.
+    assert_problem(
+        app.post(&units, &sales_b, &json!({"unit_id": o.units[1]})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let res = app
+        .post(&units, &admin, &json!({"unit_id": o.units[1], "handed_over_on": "2026-10-30"}))
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.headers()["etag"], "\"2\"");
+    let res = app.post(&units, &admin, &json!({"unit_id": o.units[1]})).await;
+    assert_problem(res, 409, "conflict").await;
+    // Each side sees the customer, with its own project's unit only.
+    let seen_a: Value =
+        app.get(&format!("/api/v1/customers/{customer}"), &sales_a).await.json().await.unwrap();
+    let seen_b: Value =
+        app.get(&format!("/api/v1/customers/{customer}"), &sales_b).await.json().await.unwrap();
+    assert_eq!(seen_a["units"].as_array().unwrap().len(), 1);
+    assert_eq!(seen_a["units"][0]["project_id"], a.as_str());
+    assert_eq!(seen_b["units"][0]["project_id"], b.as_str());
+    assert_eq!(seen_b["units"][0]["handed_over_on"], "2026-10-30");
+    // A cannot end B's ownership; B can, and then no longer sees the customer.
+    let remove = |token: &str, unit: &str| {
+        let url = app.url(&format!("{units}/{unit}"));
+        app.http.delete(url).bearer_auth(token.to_owned()).send()
+    };
+    assert_problem(remove(&sales_a, &o.units[1]).await.unwrap(), 404, "not_found").await;
+    assert_eq!(remove(&sales_b, &o.units[1]).await.unwrap().status(), 204);
+    assert_problem(
+        app.get(&format!("/api/v1/customers/{customer}"), &sales_b).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let page: Value = app.get("/api/v1/customers", &sales_b).await.json().await.unwrap();
+    assert!(!ids(&page).contains(customer));
+}

@@ -2,11 +2,16 @@
 //! (acceptance 5): no sleeping, the test moves the clock.
 
 use chrono::TimeDelta;
-use kefu_tests::{ADMIN_PASSWORD, Backend, assert_problem, spawn_app};
+use kefu_tests::{ADMIN_PASSWORD, Backend, assert_problem, both_backends, spawn_app};
 
-#[tokio::test]
-async fn five_failures_lock_the_account_for_fifteen_minutes() {
-    let app = spawn_app(Backend::Sqlite).await;
+both_backends! {
+    five_failures_lock_the_account_for_fifteen_minutes => five_failures_lock_the_account_for_fifteen_minutes;
+    failures_spread_over_accounts_lock_the_address => failures_spread_over_accounts_lock_the_address;
+    failures_outside_the_window_start_a_new_count => failures_outside_the_window_start_a_new_count;
+}
+
+async fn five_failures_lock_the_account_for_fifteen_minutes(backend: Backend) {
+    let app = spawn_app(backend).await;
     for _ in 0..5 {
         assert_problem(app.login("admin", "wrong-password").await, 401, "invalid_credentials")
             .await;
@@ -33,9 +38,8 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
 }
 
-#[tokio::test]
-async fn failures_spread_over_accounts_lock_the_address() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn failures_spread_over_accounts_lock_the_address(backend: Backend) {
+    let app = spawn_app(backend).await;
     for i in 0..20 {
         assert_problem(
             app.login(&format!("guess{i}"), "password-1").await,
@@ -50,9 +54,8 @@ async fn failures_spread_over_accounts_lock_the_address() {
     assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status(), 200);
 }
 
-#[tokio::test]
-async fn failures_outside_the_window_start_a_new_count() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn failures_outside_the_window_start_a_new_count(backend: Backend) {
+    let app = spawn_app(backend).await;
     for _ in 0..4 {
         app.login("admin", "wrong-password").await;
     }

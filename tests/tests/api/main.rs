@@ -16,5 +16,6 @@ mod login_limits;
 mod observability;
 mod org;
 mod persistence;
+mod scope;
 mod upgrade;
 mod users;

@@ -2,10 +2,11 @@
 //! (`138****5678`); the whole numbers come only from `GET /customers/{id}/phones`, for roles that
 //! need them, and each such read leaves an audit event.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, delete, get, http::StatusCode, patch, post, web};
 use kefu_domain::access::Permission;
-use kefu_persistence::customers::{
-    self, CustomerChanges, CustomerFilter, NewCustomer, NewOwnership,
+use kefu_persistence::{
+    customer_ownership,
+    customers::{self, CustomerChanges, CustomerFilter, NewCustomer, NewOwnership},
 };
 
 pub use super::customer_dto::{
@@ -135,4 +136,54 @@ pub async fn update_customer(
         })
         .await?;
     Ok(tagged(StatusCode::OK, c.version, &CustomerView::from(c)))
+}
+
+/// Record that the customer owns one more unit (a purchase). The unit's project must be within
+/// the caller's reach to write customers.
+#[utoipa::path(tag = "customers", operation_id = "create_customer_unit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")), request_body = OwnedUnit,
+    responses((status = 201, description = "The customer with the unit; new `ETag`", body = CustomerView)))]
+#[post("/api/v1/customers/{id}/units")]
+pub async fn create_customer_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Body<OwnedUnit>,
+) -> ApiResult<HttpResponse> {
+    let write = caller.scope(Permission::CustomersWrite)?;
+    let read = caller.scope(Permission::CustomersRead)?;
+    let u = body.into_inner();
+    let owned = NewOwnership {
+        unit_id: u.unit_id,
+        contract_signed_on: u.contract_signed_on.map(|d| d.to_string()),
+        handed_over_on: u.handed_over_on.map(|d| d.to_string()),
+    };
+    let now = state.clock.now();
+    let c = state
+        .run(move |conn| Ok(customer_ownership::add_unit(conn, &read, &write, &id, &owned, now)?))
+        .await?;
+    Ok(created(format!("/api/v1/customers/{}", c.id), c.version, &CustomerView::from(c)))
+}
+
+/// End the customer's ownership of a unit (a resale, or a correction).
+#[utoipa::path(tag = "customers", operation_id = "delete_customer_unit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id"),
+        ("unit_id" = String, Path, description = "Unit id")),
+    responses((status = 204, description = "He no longer owns it")))]
+#[delete("/api/v1/customers/{id}/units/{unit_id}")]
+pub async fn delete_customer_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let write = caller.scope(Permission::CustomersWrite)?;
+    let read = caller.scope(Permission::CustomersRead)?;
+    let (id, unit_id) = path.into_inner();
+    let now = state.clock.now();
+    state
+        .run(move |conn| {
+            Ok(customer_ownership::remove_unit(conn, &read, &write, &id, &unit_id, now)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

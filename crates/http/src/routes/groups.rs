@@ -3,9 +3,8 @@
 
 use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::{Permission, ScopeKind};
+use kefu_domain::access::Permission;
 use kefu_persistence::{
-    grants::{self, NewGrant},
     groups::{self, Group, GroupChanges},
     transaction,
     users::{self, NewUser},
@@ -129,17 +128,9 @@ pub async fn create_group(
                     username: new.admin.username,
                     display_name: new.admin.display_name,
                     password_hash: hash,
-                    group_id: Some(group.id.clone()),
+                    is_admin: true,
                 };
-                let admin = users::create(conn, admin, actor.clone(), now)?;
-                let grant = NewGrant {
-                    principal_kind: "user".into(),
-                    principal_id: admin.id,
-                    role: "admin".into(),
-                    scope_kind: ScopeKind::Group,
-                    scope_id: None,
-                };
-                grants::insert(conn, Some(&group.id), &grant, &group.id, actor, rid, now)?;
+                users::create_in(conn, Some(&group.id), admin, actor, rid, now)?;
                 Ok::<_, ApiError>(group)
             })
         })

@@ -70,5 +70,7 @@ pub fn identity(cfg: &mut ServiceConfig<'_>) {
         .service(customers::list_customers)
         .service(customers::get_customer)
         .service(customers::get_customer_phones)
-        .service(customers::update_customer);
+        .service(customers::update_customer)
+        .service(customers::create_customer_unit)
+        .service(customers::delete_customer_unit);
 }

@@ -131,9 +131,10 @@ pub async fn create_user(
                 username: new.username,
                 display_name: new.display_name,
                 password_hash: hash,
-                group_id: Some(scope.group_id.clone()),
+                is_admin: false,
             };
-            Ok(users::create(conn, new, scope.actor.clone(), now)?)
+            let rid = scope.request_id.as_deref();
+            Ok(users::create_in(conn, Some(&scope.group_id), new, scope.actor.clone(), rid, now)?)
         })
         .await?;
     Ok(created(format!("/api/v1/users/{}", user.id), user.version, &UserView::from(user)))
