@@ -76,7 +76,8 @@ fn add(op: &mut Operation, status: &str, description: &str) {
     op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
 }
 
-/// Adds the problems any operation may answer: 500 and 503 always; 401 when it needs a token;
+/// Adds the problems any operation may answer: 500 always; 503 unless it is a health probe that
+/// never asks the database (`/readyz` documents its own); 401 when it needs a token;
 /// 400/413/415/422 when it takes a body; 422 when it takes parameters.
 pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
     for item in doc.paths.paths.values_mut() {
@@ -95,7 +96,10 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
                 add(op, "422", "A parameter is invalid; `errors[]` names it");
             }
             add(op, "500", "An unexpected failure (`internal_error`)");
-            add(op, "503", "The database does not answer (`database_unavailable`)");
+            let probe = op.tags.as_ref().is_some_and(|t| t.iter().any(|t| t == "health"));
+            if !probe {
+                add(op, "503", "The database does not answer (`database_unavailable`)");
+            }
         }
     }
     doc

@@ -4,6 +4,8 @@
 //! row per year holding the JSON document it was imported as. Loading a calendar builds the
 //! domain's [`BusinessCalendar`], which does all the arithmetic.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::calendar::{BusinessCalendar, CalendarConfig, WeeklyHours, YearSchedule};
@@ -68,12 +70,24 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn record(conn: &mut DbConnection, row: Row) -> Result<CalendarRecord, StoreError> {
-    let years = calendar_years::table
-        .filter(calendar_years::calendar_id.eq(&row.id))
-        .order(calendar_years::year.asc())
-        .select((calendar_years::year, calendar_years::source))
-        .load::<(i32, Option<String>)>(conn)?;
+/// Years with a schedule, ascending, each with the notice it restates.
+type Years = Vec<(i32, Option<String>)>;
+
+/// The years of each calendar in `ids`, in one query.
+fn years_of(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, Years>, StoreError> {
+    let rows = calendar_years::table
+        .filter(calendar_years::calendar_id.eq_any(ids))
+        .order((calendar_years::calendar_id.asc(), calendar_years::year.asc()))
+        .select((calendar_years::calendar_id, calendar_years::year, calendar_years::source))
+        .load::<(String, i32, Option<String>)>(conn)?;
+    let mut years: HashMap<String, Years> = HashMap::new();
+    for (id, year, source) in rows {
+        years.entry(id).or_default().push((year, source));
+    }
+    Ok(years)
+}
+
+fn record(row: Row, years: Years) -> Result<CalendarRecord, StoreError> {
     Ok(CalendarRecord {
         week: serde_json::from_str(&row.week).map_err(|e| corrupt("calendar week", e))?,
         standard_day_minutes: u32::try_from(row.standard_day_minutes)
@@ -92,7 +106,8 @@ fn record(conn: &mut DbConnection, row: Row) -> Result<CalendarRecord, StoreErro
 /// The calendar with this id.
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<CalendarRecord, StoreError> {
     let row: Row = calendars::table.find(id).select(Row::as_select()).first(conn)?;
-    record(conn, row)
+    let years = years_of(conn, &[id])?.remove(id).unwrap_or_default();
+    record(row, years)
 }
 
 /// The default calendar, if one exists.
@@ -116,7 +131,14 @@ pub fn list(
         query = query.filter(calendars::id.gt(after.to_owned()));
     }
     let rows: Vec<Row> = query.limit(limit).load(conn)?;
-    rows.into_iter().map(|row| record(conn, row)).collect()
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut years = years_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let of_row = years.remove(&row.id).unwrap_or_default();
+            record(row, of_row)
+        })
+        .collect()
 }
 
 /// Loads a calendar ready for arithmetic, with all its schedules.
