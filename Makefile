@@ -1,5 +1,5 @@
 # kefu: `make run` serves on 127.0.0.1:8080 with SQLite in ./data; `make test` runs every test.
-.PHONY: run build test unit fuzz openapi tools lint bench clean
+.PHONY: run build test unit fuzz openapi typescript tools lint bench clean
 
 run:
 	cargo run -p kefu-http --bin kefu -- serve
@@ -23,6 +23,11 @@ fuzz:
 openapi:
 	cargo run -q -p kefu-http --bin kefu -- openapi > openapi/openapi.json
 
+## Types generated from the contract (openapi-typescript), and the TypeScript client in
+## clients/typescript type-checked against them. Needs Node.js and npm only.
+typescript:
+	bash scripts/typescript.sh
+
 ## The pinned Python tools (Schemathesis, openapi-spec-validator) in ./.venv.
 tools:
 	bash -c 'source scripts/lib.sh && ensure_tools'
@@ -36,4 +41,4 @@ bench:
 
 clean:
 	cargo clean
-	rm -rf .venv
+	rm -rf .venv clients/typescript/node_modules clients/typescript/src/schema.d.ts

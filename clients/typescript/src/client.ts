@@ -1,0 +1,211 @@
+/**
+ * A small kefu client, written the way a web or mobile front end would write it.
+ *
+ * Every path, parameter, body and answer below is typed from `./schema` (`paths`,
+ * `components`), which `scripts/typescript.sh` generates from the committed
+ * `openapi/openapi.json`. When the contract changes in a way this code relies on (a renamed
+ * property, a removed path, a new required field), `tsc --noEmit` fails in CI.
+ *
+ * The client signs in, keeps the token pair in memory, sends `Authorization: Bearer …` on
+ * every other request, and when an access token has expired (`401 token_expired`) exchanges
+ * the refresh token once (shared by concurrent calls: a refresh token works only once) and
+ * repeats the request.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema.js";
+
+type Schemas = components["schemas"];
+
+export type TokenPair = Schemas["TokenPair"];
+export type Me = Schemas["Me"];
+export type Problem = Schemas["Problem"];
+export type Customer = Schemas["CustomerView"];
+export type NewCustomer = Schemas["NewCustomerRequest"];
+
+/** Every list answers `{ items, next_cursor }`; `next_cursor` is `null` on the last page. */
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
+
+/** The query parameters of `GET /api/v1/customers`, paging (`limit`, `cursor`) included. */
+export type CustomerQuery = NonNullable<paths["/api/v1/customers"]["get"]["parameters"]["query"]>;
+/** The same without paging: what `customers()` filters on while it walks every page. */
+export type CustomerFilter = Omit<CustomerQuery, "limit" | "cursor">;
+
+/** A non-2xx answer; `problem` is its RFC 9457 body when there is one. */
+export class KefuError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+  ) {
+    super(problem ? `${status} ${problem.code}: ${problem.detail}` : `HTTP ${status}`);
+    this.name = "KefuError";
+  }
+
+  /** The problem's stable `code` (`invalid_credentials`, `validation_failed`, …). */
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+export interface KefuClientOptions {
+  /** Where kefu serves, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  /** A token pair kept from an earlier sign-in. */
+  tokens?: TokenPair;
+  /** Called whenever the pair changes (sign-in, refresh), e.g. to keep it in storage. */
+  onTokens?: (tokens: TokenPair) => void;
+  /** Another `fetch` (tests, a proxy); the global one by default. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** What an openapi-fetch call resolves to: the typed answer, or the typed error body. */
+type Outcome<T, E> =
+  | { data: T; error?: never; response: Response }
+  | { data?: never; error: E; response: Response };
+
+function isProblem(body: unknown): body is Problem {
+  return typeof body === "object" && body !== null && "code" in body && "status" in body;
+}
+
+/** The answer of a successful call; a `KefuError` for any other. */
+function unwrap<T, E>(outcome: Outcome<T, E>): T {
+  // openapi-fetch answers `{ data, response }` or `{ error, response }` (`error` may be
+  // undefined when the body is empty, but the key is there).
+  if (outcome.response.ok && !("error" in outcome)) {
+    return outcome.data;
+  }
+  throw new KefuError(outcome.response.status, isProblem(outcome.error) ? outcome.error : undefined);
+}
+
+/** Every item of every page, asking for the next page only when the caller wants more. */
+export async function* allPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<T, void, undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    yield* page.items;
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor !== undefined);
+}
+
+export function createKefuClient(options: KefuClientOptions) {
+  let tokens = options.tokens;
+  let refreshing: Promise<TokenPair> | undefined;
+
+  const http: Client<paths> = createClient<paths>({
+    baseUrl: options.baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  const bearer: Middleware = {
+    onRequest({ request, schemaPath }) {
+      if (tokens !== undefined && !schemaPath.startsWith("/api/v1/auth/")) {
+        request.headers.set("Authorization", `Bearer ${tokens.access_token}`);
+      }
+      return request;
+    },
+  };
+  http.use(bearer);
+
+  function keep(pair: TokenPair): TokenPair {
+    tokens = pair;
+    options.onTokens?.(pair);
+    return pair;
+  }
+
+  /** Exchanges the refresh token for a new pair; concurrent callers share one exchange. */
+  function refresh(): Promise<TokenPair> {
+    const current = tokens;
+    if (current === undefined) {
+      return Promise.reject(new Error("not signed in"));
+    }
+    refreshing ??= http
+      .POST("/api/v1/auth/refresh", { body: { refresh_token: current.refresh_token } })
+      .then(unwrap)
+      .then(keep)
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  }
+
+  /**
+   * Sends a request that needs a signed-in caller; on `401 token_expired` it refreshes the
+   * pair (unless another call already did) and sends it once more.
+   */
+  async function authed<T, E>(send: () => Promise<Outcome<T, E>>): Promise<T> {
+    const used = tokens;
+    let outcome = await send();
+    if (
+      outcome.response.status === 401 &&
+      isProblem(outcome.error) &&
+      outcome.error.code === "token_expired" &&
+      used !== undefined
+    ) {
+      if (tokens === used) {
+        await refresh();
+      }
+      outcome = await send();
+    }
+    return unwrap(outcome);
+  }
+
+  /** Signs in with a username and password and keeps the pair. */
+  async function login(username: string, password: string): Promise<TokenPair> {
+    return keep(unwrap(await http.POST("/api/v1/auth/login", { body: { username, password } })));
+  }
+
+  /** The signed-in user. */
+  function me(): Promise<Me> {
+    return authed(() => http.GET("/api/v1/me"));
+  }
+
+  /** One page of customers (phones masked); pass the previous page's `next_cursor` on. */
+  function listCustomers(query: CustomerQuery = {}): Promise<Page<Customer>> {
+    return authed(() => http.GET("/api/v1/customers", { params: { query } }));
+  }
+
+  /** Every customer matching `filter`, page after page, following `next_cursor`. */
+  function customers(filter: CustomerFilter = {}, pageSize = 100): AsyncGenerator<Customer, void, undefined> {
+    return allPages((cursor) =>
+      listCustomers(cursor === undefined ? { ...filter, limit: pageSize } : { ...filter, limit: pageSize, cursor }),
+    );
+  }
+
+  /**
+   * Creates a customer. With an `idempotencyKey` the create is safe to retry: the same key
+   * and body within 24 hours answer the first response again.
+   */
+  function createCustomer(customer: NewCustomer, idempotencyKey?: string): Promise<Customer> {
+    return authed(() =>
+      http.POST("/api/v1/customers", {
+        body: customer,
+        params: { header: idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey } },
+      }),
+    );
+  }
+
+  // A new resource is one more function of the same shape, e.g. once complaints exist:
+  //   function listComplaints(query: ComplaintQuery = {}): Promise<Page<Complaint>> {
+  //     return authed(() => http.GET("/api/v1/complaints", { params: { query } }));
+  //   }
+
+  return {
+    /** The typed openapi-fetch client underneath, for calls this wrapper does not cover. */
+    http,
+    get tokens(): TokenPair | undefined {
+      return tokens;
+    },
+    login,
+    refresh,
+    me,
+    listCustomers,
+    customers,
+    createCustomer,
+  };
+}
+
+export type KefuClient = ReturnType<typeof createKefuClient>;
