@@ -9,10 +9,12 @@ both_backends! {
     upgrading_keeps_administrators_administrators => upgrading_keeps_administrators_administrators;
 }
 
+/// The foundation's `up.sql` shared by both backends, then each backend's part.
+const FOUNDATION: &str = include_str!("../../../migrations/2026-11-23-000001_foundation/up.sql");
 const FOUNDATION_PG: &str =
-    include_str!("../../../migrations/postgres/2026-11-23-000001_foundation/up.sql");
+    include_str!("../../../migrations/2026-11-23-000001_foundation/up.postgres.sql");
 const FOUNDATION_SQLITE: &str =
-    include_str!("../../../migrations/sqlite/2026-11-23-000001_foundation/up.sql");
+    include_str!("../../../migrations/2026-11-23-000001_foundation/up.sqlite.sql");
 
 async fn upgrading_keeps_administrators_administrators(backend: Backend) {
     tokio::task::spawn_blocking(move || {
@@ -25,6 +27,7 @@ async fn upgrading_keeps_administrators_administrators(backend: Backend) {
             Backend::Postgres => (FOUNDATION_PG, "TRUE"),
             Backend::Sqlite => (FOUNDATION_SQLITE, "1"),
         };
+        conn.batch_execute(FOUNDATION).unwrap();
         conn.batch_execute(foundation).unwrap();
         conn.batch_execute(&format!(
             "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, \

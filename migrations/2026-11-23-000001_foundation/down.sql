@@ -1,5 +1,3 @@
-DROP TRIGGER IF EXISTS audit_events_no_delete;
-DROP TRIGGER IF EXISTS audit_events_no_update;
 DROP TABLE IF EXISTS audit_events;
 DROP TABLE IF EXISTS refresh_tokens;
 DROP TABLE IF EXISTS jwt_keys;
