@@ -7,5 +7,8 @@ pub mod access;
 pub mod calendar;
 pub mod clock;
 pub mod duration;
+pub mod ids;
+pub mod org;
 pub mod phone;
 pub mod sla;
+pub mod vocabulary;

@@ -30,7 +30,6 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(openapi::base())
         .configure(routes::configure)
-        .configure(routes::identity)
         .split_for_parts();
     crate::openapi_access::complete(openapi::complete(doc))
 }
@@ -94,7 +93,6 @@ pub fn build(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", parts.spec))
         .into_utoipa_app()
         .configure(routes::configure)
-        .configure(routes::identity)
         .into_app()
         .default_service(web::to(unmatched))
 }

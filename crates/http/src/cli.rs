@@ -4,7 +4,7 @@ use std::{io::BufRead, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
 use kefu_domain::clock::{Clock, SystemClock};
-use kefu_persistence::jwt_keys;
+use kefu_persistence::auth::keys;
 
 use crate::{
     app,
@@ -97,7 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = server::open_database(&settings)?;
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
             let kid = uuid::Uuid::now_v7().to_string();
-            jwt_keys::rotate(&mut *db.conn()?, &kid, &tokens::new_secret(), clock.now())?;
+            keys::rotate(&mut db.conn()?, &kid, &tokens::new_secret(), clock.now())?;
             eprintln!("kefu: new signing key {kid}; older keys verify until their tokens expire");
             Ok(())
         }

@@ -92,13 +92,7 @@ pub async fn idempotency(
     let begun = {
         let (principal, key) = (principal.clone(), key.clone());
         state
-            .run(move |conn| {
-                let begun = idempotency::begin(conn, &principal, &key, &fingerprint, now)?;
-                if begun == Begin::Started {
-                    idempotency::purge(conn, now)?;
-                }
-                Ok(begun)
-            })
+            .run(move |conn| Ok(idempotency::begin(conn, &principal, &key, &fingerprint, now)?))
             .await
     };
     match begun {

@@ -9,21 +9,18 @@ pub mod body;
 pub mod cli;
 pub mod config;
 pub mod contract;
+pub mod ctx;
 pub mod etag;
+pub mod idempotency;
+pub mod list;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
-pub mod paging;
+pub mod openapi_access;
 pub mod problem;
+pub mod respond;
 pub mod routes;
 pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod time;
-
-// Identity, organisation and access (issue 3).
-pub mod idempotency;
-pub mod limits;
-pub mod list;
-pub mod openapi_access;
-pub mod respond;

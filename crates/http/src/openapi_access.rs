@@ -57,6 +57,27 @@ fn secured(op: &Operation) -> bool {
     op.security.as_ref().is_some_and(|s| !s.is_empty())
 }
 
+/// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
+const VERSIONED: [&str; 3] = ["update_calendar", "delete_calendar", "update_sla_policy"];
+
+fn versioned(op: &Operation) -> bool {
+    op.operation_id.as_deref().is_some_and(|id| VERSIONED.contains(&id))
+}
+
+/// `If-Match` and its answers, on a change of a versioned record.
+fn if_match(op: &mut Operation) {
+    header(
+        op,
+        ("If-Match", VERSION_PATTERN),
+        true,
+        "The `ETag` of the resource as last read, e.g. \"3\"",
+        "\"1\"",
+    );
+    add(op, "409", "The change conflicts with another record (`conflict`)");
+    add(op, "412", "The resource changed since it was read (`stale_version`); read it again");
+    add(op, "428", "`If-Match` is missing (`precondition_required`)");
+}
+
 /// Adds the access, concurrency and idempotency parts of the contract.
 pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
     for (path, item) in doc.paths.paths.iter_mut() {
@@ -83,21 +104,13 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
                 "The body breaks the schema, or the `Idempotency-Key` was used with another body (`idempotency_key_reused`)",
             );
         }
-        if let Some(op) = item.patch.as_mut() {
-            header(
-                op,
-                ("If-Match", VERSION_PATTERN),
-                true,
-                "The `ETag` of the resource as last read, e.g. \"3\"",
-                "\"1\"",
-            );
-            add(op, "409", "The change conflicts with another record (`conflict`)");
-            add(
-                op,
-                "412",
-                "The resource changed since it was read (`stale_version`); read it again",
-            );
-            add(op, "428", "`If-Match` is missing (`precondition_required`)");
+        let changes = [&mut item.patch, &mut item.put, &mut item.delete];
+        for op in changes.into_iter().flatten() {
+            if op.operation_id.as_deref().is_some_and(|id| id.starts_with("update_"))
+                || versioned(op)
+            {
+                if_match(op);
+            }
         }
         if let Some(op) = item.delete.as_mut() {
             add(op, "409", "The record may not be removed by this caller (`conflict`)");

@@ -10,6 +10,11 @@ pub fn tagged<T: Serialize>(status: StatusCode, version: i64, body: &T) -> HttpR
     HttpResponse::build(status).insert_header(etag(version)).json(body)
 }
 
+/// 200 OK with the resource's `ETag`.
+pub fn ok<T: Serialize>(version: i64, body: &T) -> HttpResponse {
+    tagged(StatusCode::OK, version, body)
+}
+
 /// 201 Created with `Location` and `ETag`.
 pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpResponse {
     HttpResponse::Created()

@@ -5,7 +5,7 @@ use std::{net::TcpListener, sync::Arc};
 use actix_web::{HttpServer, dev::Server};
 use anyhow::Context;
 use kefu_domain::clock::{Clock, SystemClock};
-use kefu_persistence::{Db, PoolOptions, audit::Actor, calendars, migrate, sla, users};
+use kefu_persistence::{Db, PoolOptions, calendars, groups, migrate, sla, users};
 
 use crate::{
     app::{self, AppParts},
@@ -18,7 +18,7 @@ use crate::{
 pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     let db = Db::connect(&settings.database_url, PoolOptions::default())
         .with_context(|| format!("cannot open the database {}", settings.database_url))?;
-    let applied = migrate::run_pending(&mut *db.conn()?)?;
+    let applied = migrate::run_pending(&mut db.conn()?)?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "migrations applied");
     }
@@ -40,40 +40,30 @@ pub fn create_admin(
         "the password must have at least 8 characters"
     );
     let hash = password::hash(password.expose()).map_err(anyhow::Error::msg)?;
-    let now = clock.now();
-    // Identity (issue 3): admin of the default group, and platform operator, in one transaction.
-    use kefu_domain::access::ScopeKind;
-    use kefu_persistence::{StoreError, grants, transaction};
-    let user = transaction(&mut *db.conn()?, |conn| {
-        let new = users::NewUser {
-            username: username.to_owned(),
-            display_name: username.to_owned(),
-            password_hash: hash,
-            is_admin: true,
-        };
-        let user = users::create(conn, new, Actor::System, now)?;
-        let platform = grants::NewGrant {
-            principal_kind: "user".into(),
-            principal_id: user.id.clone(),
-            role: "platform_operator".into(),
-            scope_kind: ScopeKind::Platform,
-            scope_id: None,
-        };
-        grants::insert(conn, None, &platform, grants::PLATFORM, Actor::System, None, now)?;
-        Ok::<_, StoreError>(user)
-    })?;
+    let new = users::NewUser {
+        username: username.to_owned(),
+        display_name: username.to_owned(),
+        password_hash: hash,
+    };
+    let user = users::create_administrator(&mut db.conn()?, &new, clock.now())?;
     Ok(user)
 }
 
 /// Prepares the state a server runs on: signing key, bootstrap admin.
 pub fn prepare(db: Db, clock: Arc<dyn Clock>, settings: &Settings) -> anyhow::Result<AppState> {
     let now = clock.now();
-    ensure_signing_key(&mut *db.conn()?, settings.jwt_secret.as_ref().map(Secret::expose), now)?;
-    if calendars::ensure_default(&mut *db.conn()?, now)? {
+    let mut conn = db.conn()?;
+    ensure_signing_key(&mut conn, settings.jwt_secret.as_ref().map(Secret::expose), now)?;
+    if calendars::ensure_default(&mut conn, now)? {
         tracing::info!("created the default calendar with the shipped holiday schedules");
     }
-    sla::ensure_default_policy(&mut *db.conn()?, now)?;
-    let no_users = users::count(&mut *db.conn()?)? == 0;
+    sla::ensure_default_policy(&mut conn, now)?;
+    let copies = groups::ensure_rules(&mut conn, now)?;
+    if copies > 0 {
+        tracing::info!(copies, "gave groups their own copy of the SLA policy and calendar");
+    }
+    let no_users = users::count(&mut conn)? == 0;
+    drop(conn);
     match (&settings.bootstrap_admin_password, no_users) {
         (Some(password), true) => {
             create_admin(&db, "admin", password, clock.as_ref())?;

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use actix_web::web;
+use chrono::{DateTime, Utc};
 use kefu_domain::clock::Clock;
-use kefu_persistence::{Db, DbConnection, StoreError, jwt_keys};
+use kefu_persistence::{Conn, Db, auth::keys};
 
 use crate::{
     auth::tokens::{self, ACCESS_TTL, KeyCache},
@@ -28,11 +29,11 @@ impl AppState {
         Self { db, clock, keys: Arc::new(KeyCache::default()) }
     }
 
-    /// Runs blocking database work on the blocking pool (never on an actix worker) with a
+    /// Runs one persistence operation on the blocking pool (never on an actix worker) with a
     /// pooled connection.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut Conn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.db.clone();
@@ -46,7 +47,7 @@ impl AppState {
     /// Reloads the verifying keys from the database.
     pub async fn reload_keys(&self) -> Result<(), ApiError> {
         let now = self.clock.now();
-        let keys = self.run(move |conn| Ok(jwt_keys::usable(conn, now, ACCESS_TTL)?)).await?;
+        let keys = self.run(move |conn| Ok(keys::usable(conn, now, ACCESS_TTL)?)).await?;
         self.keys.store(&keys);
         Ok(())
     }
@@ -54,13 +55,13 @@ impl AppState {
 
 /// Makes sure the key set has a signing key: seeded from `KEFU_JWT_SECRET` or generated.
 pub fn ensure_signing_key(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     seed: Option<&str>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, StoreError> {
+    now: DateTime<Utc>,
+) -> Result<bool, kefu_persistence::StoreError> {
     let (kid, secret) = match seed {
         Some(seed) => (tokens::seeded_kid(seed), seed.to_owned()),
         None => (uuid::Uuid::now_v7().to_string(), tokens::new_secret()),
     };
-    jwt_keys::ensure_initial(conn, &kid, &secret, now)
+    keys::ensure_initial(conn, &kid, &secret, now)
 }

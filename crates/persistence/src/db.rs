@@ -12,7 +12,10 @@ use diesel::{
 
 use crate::{error::StoreError, url::DatabaseUrl};
 
+#[cfg(feature = "testing")]
 pub use multi::{DbConnection, MultiBackend};
+#[cfg(not(feature = "testing"))]
+pub(crate) use multi::{DbConnection, MultiBackend};
 
 mod multi {
     // The derive generates public items (the multi backend) that cannot carry doc comments.
@@ -30,7 +33,31 @@ mod multi {
 }
 
 /// A pooled connection.
-pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
+/// A connection lent to one persistence operation. Its insides stay in this crate: callers
+/// hand it to the operation of their use case, which owns the transaction.
+pub struct Conn(PooledConn);
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Conn")
+    }
+}
+
+impl Conn {
+    /// The diesel connection, for this crate's queries.
+    #[cfg(not(feature = "testing"))]
+    pub(crate) fn raw(&mut self) -> &mut DbConnection {
+        &mut self.0
+    }
+
+    /// The diesel connection (exposed for the black-box test suite's raw SQL only).
+    #[cfg(feature = "testing")]
+    pub fn raw(&mut self) -> &mut DbConnection {
+        &mut self.0
+    }
+}
 
 /// Opens connections of the backend the URL names (never guessing from a failed attempt).
 #[derive(Debug, Clone)]
@@ -127,8 +154,8 @@ impl Db {
     }
 
     /// A connection from the pool (blocking: call from a blocking thread).
-    pub fn conn(&self) -> Result<PooledConn, StoreError> {
-        Ok(self.pool.get()?)
+    pub fn conn(&self) -> Result<Conn, StoreError> {
+        Ok(Conn(self.pool.get()?))
     }
 
     /// The URL this pool serves (its `Display` hides any password).
@@ -144,23 +171,35 @@ impl Db {
 }
 
 /// Runs `work` in one transaction: committed when it returns `Ok`, rolled back on any `Err`,
-/// whether the error is the store's or the caller's own `E`.
-pub fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+/// whether the error is the store's or the caller's own `E`. Inside another transaction it is a
+/// savepoint. On SQLite the outermost transaction begins IMMEDIATE: it takes the write lock up
+/// front (waiting up to the busy timeout), so a transaction that reads and then writes never
+/// fails with "database is locked" because another writer committed in between.
+pub(crate) fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<StoreError>,
 {
-    enum Failure<E> {
-        Store(diesel::result::Error),
-        Caller(E),
-    }
-    impl<E> From<diesel::result::Error> for Failure<E> {
-        fn from(e: diesel::result::Error) -> Self {
-            Self::Store(e)
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let store = |e: diesel::result::Error| E::from(StoreError::from(e));
+    let outermost =
+        Manager::transaction_manager_status_mut(conn).transaction_depth().map_err(store)?.is_none();
+    match conn {
+        DbConnection::Sqlite(sqlite) if outermost => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+                .map_err(store)?;
         }
+        _ => Manager::begin_transaction(conn).map_err(store)?,
     }
-    conn.transaction(|conn| work(conn).map_err(Failure::Caller)).map_err(|e| match e {
-        Failure::Store(e) => E::from(StoreError::from(e)),
-        Failure::Caller(e) => e,
-    })
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn).map_err(store)?;
+            Ok(value)
+        }
+        Err(e) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(rollback) => Err(store(rollback)),
+        },
+    }
 }

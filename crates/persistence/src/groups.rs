@@ -1,23 +1,34 @@
-//! Groups (集团): the tenants. A platform operator creates them and their first admin; nothing
-//! of one group is ever visible from another.
+//! Groups (集团): the tenants. A platform operator creates them with their first admin; nothing
+//! of one group is ever visible from another. A new group starts with its own copy of the
+//! deployment's rules: the SLA policy in force and a default calendar that inherits the
+//! shipped holiday schedules.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_domain::access::{Role, ScopeKind};
+use serde::Serialize;
 
 use crate::{
-    audit::{self, Actor, NewAuditEvent},
-    db::DbConnection,
+    audit::{Acting, Event},
+    calendars,
+    db::{Conn, DbConnection, transaction},
     error::StoreError,
-    identity_schema::groups,
-    ids::{from_db, new_id, to_db},
-    scope::{Page, PageRequest, paged, taken},
+    grants::{self, NewGrant},
+    ids::new_id,
+    kit::{Audited, ListRequest, Page, new_row, page, refused},
+    org::archived_flag,
+    schema::groups,
+    scope::{Place, taken},
+    sla,
+    users::{self, NewUser},
 };
 
 /// The code of the group that the bootstrap administrator administers.
 pub const DEFAULT_CODE: &str = "default";
 
 /// A stored group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = groups)]
 pub struct Group {
     /// UUIDv7.
     pub id: String,
@@ -26,160 +37,174 @@ pub struct Group {
     /// The name people read.
     pub name: String,
     /// When the group was disabled: its users and clients can no longer act.
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// When it was created.
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+    pub disabled_at: Option<NaiveDateTime>,
+    /// When it was created (naive UTC).
+    pub created_at: NaiveDateTime,
+    /// When it last changed (naive UTC).
+    pub updated_at: NaiveDateTime,
     /// The ETag.
     pub version: i64,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = groups)]
-struct GroupRow {
-    id: String,
-    code: String,
-    name: String,
-    disabled_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    version: i64,
-}
-
-impl From<GroupRow> for Group {
-    fn from(r: GroupRow) -> Self {
-        Self {
-            id: r.id,
-            code: r.code,
-            name: r.name,
-            disabled_at: r.disabled_at.map(from_db),
-            created_at: from_db(r.created_at),
-            updated_at: from_db(r.updated_at),
-            version: r.version,
-        }
-    }
-}
-
-/// Creates a group with its audit event (call inside the transaction that adds its admin).
-pub fn create(
+fn audit(
     conn: &mut DbConnection,
-    code: &str,
-    name: &str,
-    actor: Actor,
-    request_id: Option<&str>,
+    acting: &Acting,
+    (action, id): (&str, &str),
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let place = Place::group();
+    let event =
+        Event { at: now, action, subject: ("group", id), group: Some(id), place: &place, payload };
+    acting.record(conn, event)?;
+    Ok(())
+}
+
+/// Inserts a group with its audit event and its own copy of the rules (inside a transaction).
+pub(crate) fn insert(
+    conn: &mut DbConnection,
+    acting: &Acting,
+    (code, name): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<Group, StoreError> {
     let id = new_id();
-    let at = to_db(now);
     diesel::insert_into(groups::table)
-        .values((
-            groups::id.eq(&id),
-            groups::code.eq(code),
-            groups::name.eq(name),
-            groups::created_at.eq(at),
-            groups::updated_at.eq(at),
-            groups::version.eq(1_i64),
-        ))
+        .values((new_row!(groups, &id, now), groups::code.eq(code), groups::name.eq(name)))
         .execute(conn)
         .map_err(taken(format!("group code {code:?} is taken")))?;
-    audit::record(
+    audit(
         conn,
-        NewAuditEvent {
-            at: now,
-            actor,
-            action: "group.created",
-            subject_type: "group",
-            subject_id: Some(&id),
-            request_id,
-            payload: serde_json::json!({ "code": code, "name": name }),
-        },
+        acting,
+        ("group.created", &id),
+        serde_json::json!({ "code": code, "name": name }),
+        now,
     )?;
-    get(conn, &id)
+    sla::ensure_group_policy(conn, &id, now)?;
+    calendars::ensure_group_default(conn, &id, now)?;
+    find(conn, &id)
+}
+
+/// Creates a group and its first administrator (who holds `admin` at the group's scope), in
+/// one transaction.
+pub fn create(
+    conn: &mut Conn,
+    acting: &Acting,
+    (code, name): (&str, &str),
+    admin: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<Group, StoreError> {
+    transaction(conn.raw(), |conn| {
+        let group = insert(conn, acting, (code, name), now)?;
+        let user = users::insert(conn, acting, Some(&group.id), admin, now)?;
+        let grant = NewGrant::user(&user.id, Role::Admin, ScopeKind::Group, None);
+        grants::insert(conn, acting, Some(&group.id), &grant, &group.id, now)?;
+        Ok(group)
+    })
+}
+
+/// The group with this id, inside a transaction.
+pub(crate) fn find(conn: &mut DbConnection, id: &str) -> Result<Group, StoreError> {
+    Ok(groups::table.find(id).select(Group::as_select()).first(conn)?)
 }
 
 /// The group with this id.
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<Group, StoreError> {
-    let row: GroupRow = groups::table.find(id).select(GroupRow::as_select()).first(conn)?;
-    Ok(row.into())
+pub fn get(conn: &mut Conn, id: &str) -> Result<Group, StoreError> {
+    find(conn.raw(), id)
 }
 
 /// The group with this code, if any.
-pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Group>, StoreError> {
-    let row: Option<GroupRow> = groups::table
+pub(crate) fn find_by_code(
+    conn: &mut DbConnection,
+    code: &str,
+) -> Result<Option<Group>, StoreError> {
+    Ok(groups::table
         .filter(groups::code.eq(code))
-        .select(GroupRow::as_select())
+        .select(Group::as_select())
         .first(conn)
-        .optional()?;
-    Ok(row.map(Group::from))
+        .optional()?)
 }
 
 /// The default group, created if missing (for the bootstrap administrator).
-pub fn ensure_default(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Group, StoreError> {
-    if let Some(group) = find_by_code(conn, DEFAULT_CODE)? {
-        return Ok(group);
+pub(crate) fn ensure_default(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<Group, StoreError> {
+    match find_by_code(conn, DEFAULT_CODE)? {
+        Some(group) => Ok(group),
+        None => insert(conn, &Acting::system(), (DEFAULT_CODE, "Default group"), now),
     }
-    create(conn, DEFAULT_CODE, "Default group", Actor::System, None, now)
 }
 
 /// A page of groups (platform operators only).
-pub fn list(conn: &mut DbConnection, page: &PageRequest) -> Result<Page<Group>, StoreError> {
-    let q = groups::table.select(GroupRow::as_select()).into_boxed();
-    let rows: Vec<GroupRow> = paged!(q, groups, page).load(conn)?;
-    Ok(Page::of(rows.into_iter().map(Group::from).collect(), page.limit, |g| &g.id))
+pub fn list(conn: &mut Conn, req: &ListRequest) -> Result<Page<Group>, StoreError> {
+    page!(conn.raw(), groups, || groups::table.into_boxed(), Group, req)
 }
 
-/// What to change in a group; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+/// Changes to a group; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset, Serialize)]
+#[diesel(table_name = groups)]
 pub struct GroupChanges {
     /// A new name.
     pub name: Option<String>,
-    /// Disable (`true`) or enable (`false`).
-    pub disabled: Option<bool>,
+    /// Disable (`Some(Some(now))`) or enable (`Some(None)`).
+    #[serde(rename = "disabled", serialize_with = "archived_flag")]
+    pub disabled_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Renames, disables or enables a group if it is still at `expected_version`.
+impl Audited for GroupChanges {
+    fn audit(&self) -> serde_json::Value {
+        serde_json::json!(self)
+    }
+}
+
+/// Renames, disables or enables a group if it is still at `expected`.
 pub fn update(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
+    acting: &Acting,
     id: &str,
-    expected_version: i64,
+    expected: i64,
     changes: &GroupChanges,
-    actor: Actor,
-    request_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Group, StoreError> {
-    let GroupChanges { name, disabled } = changes;
-    conn.transaction(|conn| {
-        let before = get(conn, id)?;
-        if before.version != expected_version {
-            return Err(StoreError::StaleVersion { current: before.version });
+    transaction(conn.raw(), |conn| {
+        let changed = diesel::update(
+            groups::table.filter(groups::id.eq(id)).filter(groups::version.eq(expected)),
+        )
+        .set((
+            changes.clone(),
+            groups::updated_at.eq(crate::ids::to_db(now)),
+            groups::version.eq(groups::version + 1),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            let current = groups::table.find(id).select(groups::version).first(conn).optional()?;
+            return Err(refused(current, true));
         }
-        let at = to_db(now);
-        let disabled_at = match disabled {
-            Some(true) => Some(before.disabled_at.map_or(at, to_db)),
-            Some(false) => None,
-            None => before.disabled_at.map(to_db),
-        };
-        diesel::update(groups::table.filter(groups::id.eq(id)))
-            .set((
-                groups::name.eq(name.as_deref().unwrap_or(&before.name)),
-                groups::disabled_at.eq(disabled_at),
-                groups::updated_at.eq(at),
-                groups::version.eq(groups::version + 1),
-            ))
-            .execute(conn)?;
-        audit::record(
-            conn,
-            NewAuditEvent {
-                at: now,
-                actor,
-                action: "group.updated",
-                subject_type: "group",
-                subject_id: Some(id),
-                request_id,
-                payload: serde_json::json!({ "name": name, "disabled": disabled }),
-            },
-        )?;
-        get(conn, id)
+        audit(conn, acting, ("group.updated", id), changes.audit(), now)?;
+        find(conn, id)
     })
+}
+
+/// Gives every group that has none its own copy of the rules (an upgraded deployment's
+/// groups, made before groups owned their rules). Safe when several nodes start at once.
+pub fn ensure_rules(conn: &mut Conn, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let ids: Vec<String> =
+        groups::table.select(groups::id).order(groups::id.asc()).load(conn.raw())?;
+    let mut made = 0;
+    for id in ids {
+        transaction(conn.raw(), |conn| {
+            made += usize::from(sla::ensure_group_policy(conn, &id, now)?);
+            made += usize::from(calendars::ensure_group_default(conn, &id, now)?);
+            Ok::<_, StoreError>(())
+        })?;
+    }
+    Ok(made)
+}
+
+/// Whether the group (if any) is enabled: members of a disabled group neither sign in nor act.
+pub(crate) fn enabled(conn: &mut DbConnection, group_id: Option<&str>) -> Result<bool, StoreError> {
+    let Some(id) = group_id else { return Ok(true) };
+    let disabled: Option<Option<NaiveDateTime>> =
+        groups::table.find(id).select(groups::disabled_at).first(conn).optional()?;
+    Ok(matches!(disabled, Some(None)))
 }

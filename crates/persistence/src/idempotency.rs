@@ -7,10 +7,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 
 use crate::{
-    db::DbConnection,
+    db::{Conn, DbConnection},
     error::StoreError,
-    identity_schema::idempotency_keys as keys,
     ids::{from_db, to_db},
+    schema::idempotency_keys as keys,
 };
 
 /// How long a key is kept.
@@ -78,15 +78,19 @@ fn insert(
 /// Claims `key` for a request whose method, path and body hash to `fingerprint`.
 /// Runs outside any transaction: the insert must be visible to concurrent requests at once.
 pub fn begin(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     principal: &str,
     key: &str,
     fingerprint: &str,
     now: DateTime<Utc>,
 ) -> Result<Begin, StoreError> {
+    let conn = conn.raw();
     for _ in 0..2 {
         match insert(conn, principal, key, fingerprint, now) {
-            Ok(()) => return Ok(Begin::Started),
+            Ok(()) => {
+                purge(conn, now)?;
+                return Ok(Begin::Started);
+            }
             Err(StoreError::Conflict(_)) => {}
             Err(e) => return Err(e),
         }
@@ -119,7 +123,7 @@ pub fn begin(
 
 /// Stores the response of a started key.
 pub fn finish(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     principal: &str,
     key: &str,
     response: &Stored,
@@ -131,17 +135,17 @@ pub fn finish(
             keys::headers.eq(&response.headers),
             keys::body.eq(&response.body),
         ))
-        .execute(conn)?;
+        .execute(conn.raw())?;
     Ok(())
 }
 
 /// Releases a started key whose request changed nothing (it failed), so it can be retried.
-pub fn abandon(conn: &mut DbConnection, principal: &str, key: &str) -> Result<(), StoreError> {
-    diesel::delete(keys::table.find((principal, key))).execute(conn)?;
+pub fn abandon(conn: &mut Conn, principal: &str, key: &str) -> Result<(), StoreError> {
+    diesel::delete(keys::table.find((principal, key))).execute(conn.raw())?;
     Ok(())
 }
 
 /// Deletes keys past their 24 hours.
-pub fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+fn purge(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, StoreError> {
     Ok(diesel::delete(keys::table.filter(keys::expires_at.le(to_db(now)))).execute(conn)?)
 }

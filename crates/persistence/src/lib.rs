@@ -1,35 +1,32 @@
 //! kefu-persistence: diesel over PostgreSQL and SQLite through one code path.
 //!
-//! Every query takes `&mut DbConnection`, so operations compose inside one transaction:
-//! a state change, its audit event and (later) its outbox message commit together or not at all.
+//! Each public operation is one use case: it takes the [`Conn`] lent to it, owns the one
+//! transaction in which a state change, its audit event and (later) its outbox message commit
+//! together or not at all, and compares versions in the `UPDATE` itself. The diesel connection
+//! and transactions stay inside this crate; callers never see them.
 
 pub mod audit;
+pub mod auth;
 pub mod calendars;
+pub mod clients;
+pub mod customers;
 pub mod db;
 pub mod error;
+pub mod grants;
+pub mod groups;
+pub mod idempotency;
 pub mod ids;
-pub mod jwt_keys;
+pub mod kit;
 pub mod migrate;
-pub mod refresh_tokens;
+pub mod org;
 pub mod schema;
+pub mod scope;
 pub mod sla;
 pub mod url;
 pub mod users;
 
-// Identity, organisation and access (issue 3): tenants, grants, the scoped query builder.
-pub mod customer_ownership;
-pub mod customer_queries;
-pub mod customers;
-pub mod grants;
-pub mod groups;
-pub mod idempotency;
-pub mod identity_schema;
-pub mod integration_clients;
-pub mod login_limits;
-pub mod org;
-pub mod scope;
-pub mod user_changes;
-
-pub use db::{Db, DbConnection, PoolOptions, transaction};
+pub use db::{Conn, Db, PoolOptions};
+#[cfg(feature = "testing")]
+pub use db::{DbConnection, MultiBackend};
 pub use error::StoreError;
 pub use url::DatabaseUrl;

@@ -17,7 +17,10 @@ use diesel::{
 };
 use diesel_migrations::MigrationHarness;
 
-use crate::{db::DbConnection, error::StoreError};
+use crate::{
+    db::{Conn, DbConnection},
+    error::StoreError,
+};
 
 /// Includes one file of a migration folder.
 macro_rules! sql {
@@ -59,10 +62,15 @@ const MIGRATIONS: &[Embedded] = &[
     migration!("2026-11-23-000001_foundation", per_backend),
     migration!("2026-11-23-000002_calendars"),
     migration!("2026-11-23-000010_identity"),
+    migration!("2026-12-01-000020_group_rules"),
 ];
 
 /// Applies every pending migration; returns the versions applied now (empty when up to date).
-pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+pub fn run_pending(conn: &mut Conn) -> Result<Vec<String>, StoreError> {
+    apply(conn.raw())
+}
+
+fn apply(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
     let applied = match conn {
         DbConnection::Pg(c) => c.run_pending_migrations(Source),
         DbConnection::Sqlite(c) => c.run_pending_migrations(Source),
@@ -310,9 +318,9 @@ mod tests {
     #[test]
     fn sqlite_in_memory_migrates_up_and_back_down() {
         let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
-        let applied = run_pending(&mut conn).unwrap();
+        let applied = apply(&mut conn).unwrap();
         assert_eq!(applied, versions(&Source));
-        assert!(run_pending(&mut conn).unwrap().is_empty(), "nothing left pending");
+        assert!(apply(&mut conn).unwrap().is_empty(), "nothing left pending");
         let DbConnection::Sqlite(conn) = &mut conn else { unreachable!() };
         assert!(sqlite_objects(conn).contains(&"trigger audit_events_no_delete".to_owned()));
         let recorded: Vec<String> =

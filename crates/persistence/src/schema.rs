@@ -1,4 +1,5 @@
-//! The tables, written once for both backends (types both share: Text, BigInt, Bool, Timestamp).
+//! Every table, written once for both backends (types both share: Text, BigInt, Integer, Bool,
+//! Timestamp). Instants are naive UTC; ids are UUIDv7 text.
 #![allow(missing_docs)]
 
 diesel::table! {
@@ -50,12 +51,18 @@ diesel::table! {
         subject_id -> Nullable<Text>,
         request_id -> Nullable<Text>,
         payload -> Text,
+        group_id -> Nullable<Text>,
+        company_id -> Nullable<Text>,
+        project_id -> Nullable<Text>,
+        department_id -> Nullable<Text>,
     }
 }
 
 diesel::table! {
     calendars (id) {
         id -> Text,
+        group_id -> Nullable<Text>,
+        base_calendar_id -> Nullable<Text>,
         name -> Text,
         is_default -> Bool,
         time_zone -> Text,
@@ -78,7 +85,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    sla_policies (version) {
+    sla_policies (id) {
+        id -> Text,
+        group_id -> Nullable<Text>,
         version -> BigInt,
         document -> Text,
         created_at -> Timestamp,
@@ -94,6 +103,7 @@ diesel::table! {
         clock -> Text,
         rule_id -> Text,
         calendar_id -> Text,
+        policy_id -> Text,
         policy_version -> BigInt,
         started_at -> Timestamp,
         stopped_at -> Nullable<Timestamp>,
@@ -102,6 +112,167 @@ diesel::table! {
         run -> Text,
         updated_at -> Timestamp,
         version -> BigInt,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> Text,
+        group_id -> Nullable<Text>,
+        principal_kind -> Text,
+        principal_id -> Text,
+        role -> Text,
+        scope_kind -> Text,
+        scope_id -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    companies (id) {
+        id -> Text,
+        group_id -> Text,
+        name -> Text,
+        kind -> Text,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        name -> Text,
+        city -> Nullable<Text>,
+        cs_contact -> Nullable<Text>,
+        property_contact -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    buildings (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        name -> Text,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    units (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        building_id -> Text,
+        number -> Text,
+        floor -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    departments (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        name -> Text,
+        kind -> Text,
+        coordinator_id -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        group_id -> Text,
+        name -> Text,
+        phones -> Text,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    customer_units (customer_id, unit_id) {
+        customer_id -> Text,
+        unit_id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        contract_signed_on -> Nullable<Text>,
+        handed_over_on -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    integration_clients (id) {
+        id -> Text,
+        group_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_attempts (key) {
+        key -> Text,
+        failures -> BigInt,
+        window_start -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (principal, key) {
+        principal -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        state -> Text,
+        status -> Nullable<BigInt>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -117,4 +288,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     sla_policies,
     sla_clocks,
+    groups,
+    grants,
+    companies,
+    projects,
+    buildings,
+    units,
+    departments,
+    customers,
+    customer_units,
+    integration_clients,
+    login_attempts,
+    idempotency_keys,
 );

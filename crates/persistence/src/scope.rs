@@ -1,13 +1,14 @@
 //! The scoped query builder: every read and write of a group's business data goes through a
-//! [`Scope`] — the caller's group, his reach for one permission, who he is — and each table's
-//! `within(scope)` filter, so a query cannot forget the tenant or the grants.
+//! [`Scope`] — the caller's group, his reach for one permission, who he is and from which
+//! request — and each table's `within(scope)` filter, so a query cannot forget the tenant or
+//! the grants.
 
 use chrono::{DateTime, Utc};
 use diesel::{BoxableExpression, sql_types::Bool};
 use kefu_domain::access::Reach;
 
 use crate::{
-    audit::{self, Actor, NewAuditEvent},
+    audit::{Acting, Actor, Event},
     db::{DbConnection, MultiBackend},
     error::StoreError,
 };
@@ -15,52 +16,68 @@ use crate::{
 /// A boxed `WHERE` condition on table `T`, for either backend.
 pub type Filter<T> = Box<dyn BoxableExpression<T, MultiBackend, SqlType = Bool>>;
 
-/// The caller, for one permission: rows of `group_id` within `reach`, acted on by `actor`.
+/// Where a record sits in its group's organisation: what scope checks and the audit trail need.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// Its company.
+    pub company: Option<String>,
+    /// Its project.
+    pub project: Option<String>,
+    /// Its department.
+    pub department: Option<String>,
+}
+
+impl Place {
+    /// A record of the whole group (a user, a grant, a client).
+    pub fn group() -> Self {
+        Self::default()
+    }
+}
+
+/// The caller, for one permission: rows of `group_id` within `reach`, acted on by `acting`.
 #[derive(Debug, Clone)]
 pub struct Scope {
     /// The caller's group (tenant); no row of another group is ever read or written.
     pub group_id: String,
     /// Which rows of the group the permission reaches.
     pub reach: Reach,
-    /// Who acts, for the audit trail.
-    pub actor: Actor,
-    /// The request, for the audit trail.
-    pub request_id: Option<String>,
+    /// Who acts and from which request, for the audit trail.
+    pub acting: Acting,
+    /// Whether the caller is a platform operator: only platform operators see and change
+    /// platform operators, even those who belong to a group.
+    pub platform: bool,
 }
 
 impl Scope {
-    /// Appends an audit event by this caller (inside the caller's transaction).
-    pub fn audit(
+    /// Who acts.
+    pub fn actor(&self) -> &Actor {
+        self.acting.actor()
+    }
+
+    /// Appends an audit event by this caller about a record of his group (inside the
+    /// transaction that makes the change).
+    pub(crate) fn audit(
         &self,
         conn: &mut DbConnection,
         at: DateTime<Utc>,
         action: &str,
         subject: (&str, &str),
+        place: &Place,
         payload: serde_json::Value,
     ) -> Result<(), StoreError> {
-        audit::record(
-            conn,
-            NewAuditEvent {
-                at,
-                actor: self.actor.clone(),
-                action,
-                subject_type: subject.0,
-                subject_id: Some(subject.1),
-                request_id: self.request_id.as_deref(),
-                payload,
-            },
-        )?;
+        let event = Event { at, action, subject, group: Some(&self.group_id), place, payload };
+        self.acting.record(conn, event)?;
         Ok(())
     }
 
-    /// `Forbidden` unless the reach covers a row with these ancestors.
-    pub fn require(
-        &self,
-        company: Option<&str>,
-        project: Option<&str>,
-        department: Option<&str>,
-    ) -> Result<(), StoreError> {
-        if self.reach.covers(company, project, department) {
+    /// `Forbidden` unless the reach covers a record at `place`.
+    pub fn require(&self, place: &Place) -> Result<(), StoreError> {
+        let reach = &self.reach;
+        if reach.covers(
+            place.company.as_deref(),
+            place.project.as_deref(),
+            place.department.as_deref(),
+        ) {
             Ok(())
         } else {
             Err(StoreError::Forbidden)
@@ -80,7 +97,7 @@ impl Scope {
 /// `scoped_table!(work_orders { group: group_id, company: company_id, project: project_id, department: department_id });`
 #[macro_export]
 macro_rules! scoped_table {
-    ($table:ident { group: $group:ident $(, company: $company:ident)? $(, project: $project:ident)? $(, department: $department:ident)? }) => {
+    ($table:ident { group: $group:ident $(, company: $company:ident)? $(, project: $project:ident)? $(, department: $department:ident)? $(,)? }) => {
         /// Rows of the caller's group within the caller's reach.
         pub fn within(scope: &$crate::scope::Scope) -> $crate::scope::Filter<$table::table> {
             #[allow(unused_imports)]
@@ -100,59 +117,6 @@ macro_rules! scoped_table {
     };
 }
 pub use crate::scoped_table;
-
-/// At most this many items per page.
-pub const MAX_LIMIT: i64 = 200;
-
-/// Which page of a list: items after the cursor's id, at most `limit`.
-#[derive(Debug, Clone, Default)]
-pub struct PageRequest {
-    /// How many items (1–200).
-    pub limit: i64,
-    /// The id of the last item of the previous page.
-    pub after: Option<String>,
-}
-
-/// A page of items and the id to continue after, if more follow.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    /// The items, oldest first (ids are UUIDv7).
-    pub items: Vec<T>,
-    /// The last item's id when another page follows.
-    pub next: Option<String>,
-}
-
-impl<T> Page<T> {
-    /// Trims `rows` (loaded with `limit + 1`) to a page.
-    pub fn of(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> &str) -> Self {
-        let limit = usize::try_from(limit.clamp(1, MAX_LIMIT)).unwrap_or(1);
-        let next = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|r| id(r).to_owned())
-        } else {
-            None
-        };
-        Self { items: rows, next }
-    }
-
-    /// The same page with its items converted.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next: self.next }
-    }
-}
-
-/// The `after` cursor's condition and `limit + 1`, for a table keyed by a UUIDv7 `id`.
-macro_rules! paged {
-    ($query:expr, $table:ident, $page:expr) => {{
-        use diesel::{ExpressionMethods, QueryDsl};
-        let mut q = $query;
-        if let Some(after) = $page.after.clone() {
-            q = q.filter($table::id.gt(after));
-        }
-        q.order($table::id.asc()).limit($page.limit.clamp(1, $crate::scope::MAX_LIMIT) + 1)
-    }};
-}
-pub(crate) use paged;
 
 /// Maps a unique-constraint conflict to a message naming what is taken.
 pub(crate) fn taken(what: String) -> impl FnOnce(diesel::result::Error) -> StoreError {

@@ -51,26 +51,33 @@ async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
     assert_ne!(second["refresh_token"], first["refresh_token"]);
     assert_ne!(second["access_token"], first["access_token"]);
 
-    // The rotated token comes back: theft signal, the whole family is revoked.
+    let me = |token: Value| {
+        let app = &app;
+        async move {
+            app.http
+                .get(app.url("/api/v1/me"))
+                .bearer_auth(token.as_str().unwrap())
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = me(second["access_token"].clone()).await;
+    assert_eq!(res.status(), 200);
+    let user_id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+
+    // The rotated token comes back: theft signal, the whole family is revoked, and the access
+    // tokens of that sign-in stop at once (they name their session).
     let res = refresh(first["refresh_token"].clone()).await;
     assert_problem(res, 401, "refresh_token_reused").await;
     let res = refresh(second["refresh_token"].clone()).await;
     assert_problem(res, 401, "invalid_refresh_token").await;
     let res = refresh(json!("never-issued")).await;
     assert_problem(res, 401, "invalid_refresh_token").await;
+    assert_problem(me(second["access_token"].clone()).await, 401, "invalid_token").await;
+    assert_problem(me(first["access_token"].clone()).await, 401, "invalid_token").await;
 
     // The reuse is on the audit trail of the user.
-    let me: Value = app
-        .http
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(second["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let user_id = me["id"].as_str().unwrap().to_owned();
     let db = app.db.clone();
     let actions: Vec<String> = tokio::task::spawn_blocking(move || {
         audit::for_subject(&mut db.conn().unwrap(), "user", &user_id).unwrap()
@@ -159,7 +166,7 @@ async fn validly_signed_tokens_with_a_wrong_audience_issuer_or_subject_are_401()
     let db = app.db.clone();
     let now = kefu_domain::clock::Clock::now(app.clock.as_ref());
     let key = tokio::task::spawn_blocking(move || {
-        kefu_persistence::jwt_keys::usable(&mut db.conn().unwrap(), now, TimeDelta::minutes(15))
+        kefu_persistence::auth::keys::usable(&mut db.conn().unwrap(), now, TimeDelta::minutes(15))
             .unwrap()
             .remove(0)
     })

@@ -31,6 +31,11 @@ impl<'a> Admin<'a> {
         self.app.http.put(self.app.url(path)).bearer_auth(&self.token)
     }
 
+    async fn group(&self) -> String {
+        let me: Value = self.get("/api/v1/me").send().await.unwrap().json().await.unwrap();
+        me["group_id"].as_str().unwrap().to_owned()
+    }
+
     async fn default_calendar(&self) -> Value {
         let list: Value = self.get("/api/v1/calendars").send().await.unwrap().json().await.unwrap();
         list["items"].as_array().unwrap().iter().find(|c| c["is_default"] == true).unwrap().clone()
@@ -332,7 +337,7 @@ async fn a_bad_schedule_file_is_refused_with_line_and_field_and_nothing_is_impor
 }
 
 #[tokio::test]
-async fn staff_and_group_admins_read_calendars_and_only_the_platform_changes_them() {
+async fn staff_read_calendars_and_only_those_who_keep_the_rules_change_them() {
     let app = spawn_app(Backend::Sqlite).await;
     let admin_token = app.admin_token().await;
     let (_, staff_token) =
@@ -360,15 +365,30 @@ async fn staff_and_group_admins_read_calendars_and_only_the_platform_changes_the
         .await
         .unwrap();
     assert_problem(res, 403, "forbidden").await;
-    // Calendars are shared by every group of the deployment: a group's own administrator
-    // cannot change them for the others.
+    // The templates are every group's starting point: a group's own administrator keeps his
+    // group's rules, not the templates.
     let (_, group_admin) = app.user_with(&admin_token, "zhao", &[("admin", "group", None)]).await;
     let res = app
         .http
-        .put(app.url("/api/v1/policies/sla"))
+        .put(app.url("/api/v1/policies/sla?template=true"))
         .bearer_auth(&group_admin)
         .header("if-match", "1")
         .json(&json!({"clocks": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403, "forbidden").await;
+    let template = Admin { app: &app, token: admin_token.clone() }.default_calendar().await;
+    assert!(
+        template["group_id"].is_null(),
+        "the platform operator's first default is the template"
+    );
+    let res = app
+        .http
+        .put(app.url(&format!("/api/v1/calendars/{}/years/2027", template["id"].as_str().unwrap())))
+        .bearer_auth(&group_admin)
+        .header("content-type", "text/csv")
+        .body(CSV_2027)
         .send()
         .await
         .unwrap();
@@ -469,12 +489,13 @@ async fn a_new_year_schedule_recomputes_running_clocks(backend: Backend) {
     let started =
         DateTime::parse_from_rfc3339("2026-12-30T17:00:00+08:00").unwrap().with_timezone(&Utc);
     let (db, calendar_id) = (app.db.clone(), id.clone());
+    let group = admin.group().await;
     let clock = tokio::task::spawn_blocking(move || {
         sla::start_clock(
             &mut db.conn().unwrap(),
+            &group,
             ("complaint", "TS-2026-000123"),
-            "self_resolve",
-            &calendar_id,
+            ("self_resolve", &calendar_id),
             ClockRun::new(started),
             started,
         )
@@ -484,7 +505,7 @@ async fn a_new_year_schedule_recomputes_running_clocks(backend: Backend) {
     .unwrap();
     // Assumed: 1 h on Wed 30, then Thu 31, Fri 1 Jan, Mon 4, Tue 5 (7.5 h each), 6.5 h on
     // Wed 6 → due Wed 2027-01-06 17:00 (09:00 UTC).
-    assert_eq!(clock.due_at.to_rfc3339(), "2027-01-06T09:00:00+00:00");
+    assert_eq!(clock.due_at.and_utc().to_rfc3339(), "2027-01-06T09:00:00+00:00");
 
     let res = admin
         .put(&format!("/api/v1/calendars/{id}/years/2027"))
@@ -508,7 +529,7 @@ async fn a_new_year_schedule_recomputes_running_clocks(backend: Backend) {
     .await
     .unwrap();
     // New Year's Day is now a holiday: the due moves one working day later, to Thu 2027-01-07.
-    assert_eq!(after.due_at.to_rfc3339(), "2027-01-07T09:00:00+00:00");
+    assert_eq!(after.due_at.and_utc().to_rfc3339(), "2027-01-07T09:00:00+00:00");
     assert_eq!(events.len(), 1);
     let payload: Value = serde_json::from_str(&events[0].payload).unwrap();
     assert_eq!(events[0].action, "sla_clock.recomputed");

@@ -5,7 +5,7 @@
 
 use diesel::{QueryDsl, RunQueryDsl, connection::SimpleConnection};
 use kefu_domain::access::Reach;
-use kefu_persistence::{DbConnection, audit::Actor, scope::Scope};
+use kefu_persistence::{DbConnection, audit::Acting, scope::Scope};
 use kefu_tests::{Backend, TestDb, both_backends};
 
 diesel::table! {
@@ -30,7 +30,7 @@ both_backends! {
 }
 
 fn scope(group: &str, reach: Reach) -> Scope {
-    Scope { group_id: group.into(), reach, actor: Actor::System, request_id: None }
+    Scope { group_id: group.into(), reach, acting: Acting::system(), platform: false }
 }
 
 fn visible(conn: &mut DbConnection, scope: &Scope) -> Vec<String> {
@@ -44,7 +44,7 @@ async fn department_grants_reach_their_work_across_projects(backend: Backend) {
     tokio::task::spawn_blocking(move || {
         let (_guard, db) = TestDb::migrated(backend);
         let mut conn = db.conn().unwrap();
-        let conn: &mut DbConnection = &mut conn;
+        let conn: &mut DbConnection = conn.raw();
         conn.batch_execute(
             "CREATE TABLE work_items (id TEXT PRIMARY KEY, group_id TEXT NOT NULL, \
              company_id TEXT NOT NULL, project_id TEXT NOT NULL, department_id TEXT NOT NULL);

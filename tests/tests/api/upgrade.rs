@@ -1,8 +1,8 @@
 //! Upgrading a database of the foundation: every administrator stays an administrator (admin
 //! of the default group and platform operator), every user joins the default group.
 
-use diesel::connection::SimpleConnection;
-use kefu_persistence::{DbConnection, grants, migrate, users};
+use diesel::{RunQueryDsl, connection::SimpleConnection, sql_types::Text};
+use kefu_persistence::{calendars, groups, migrate, sla, users};
 use kefu_tests::{Backend, TestDb, both_backends};
 
 both_backends! {
@@ -20,8 +20,8 @@ async fn upgrading_keeps_administrators_administrators(backend: Backend) {
     tokio::task::spawn_blocking(move || {
         let test_db = TestDb::empty(backend);
         let db = test_db.pool();
-        let mut conn = db.conn().unwrap();
-        let conn: &mut DbConnection = &mut conn;
+        let mut pooled = db.conn().unwrap();
+        let conn = pooled.raw();
         // The database as the foundation left it: its schema, marked as migrated, two users.
         let (foundation, admin_flag) = match backend {
             Backend::Postgres => (FOUNDATION_PG, "TRUE"),
@@ -39,17 +39,41 @@ async fn upgrading_keeps_administrators_administrators(backend: Backend) {
                  VALUES ('u-staff', 'old.staff', 'Old staff', 'h', NOT {admin_flag}, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1);"
         ))
         .unwrap();
-        let applied = migrate::run_pending(conn).unwrap();
+        let applied = migrate::run_pending(&mut pooled).unwrap();
         assert!(!applied.is_empty());
-        let admin = users::get(conn, "u-admin").unwrap();
-        let staff = users::get(conn, "u-staff").unwrap();
+        let admin = users::get(&mut pooled, "u-admin").unwrap();
+        let staff = users::get(&mut pooled, "u-staff").unwrap();
         assert!(admin.group_id.is_some() && admin.group_id == staff.group_id, "both in the default group");
-        let mut roles: Vec<String> =
-            grants::of_principal(conn, "user", "u-admin").unwrap().into_iter().map(|g| g.role).collect();
-        roles.sort();
-        assert_eq!(roles, ["admin", "platform_operator"]);
-        assert!(grants::of_principal(conn, "user", "u-staff").unwrap().is_empty());
+        assert_eq!(roles(&mut pooled, "u-admin"), ["admin", "platform_operator"]);
+        assert!(roles(&mut pooled, "u-staff").is_empty());
+        // Start-up then gives the upgraded group its own copy of the rules.
+        let now = chrono::Utc::now();
+        calendars::ensure_default(&mut pooled, now).unwrap();
+        sla::ensure_default_policy(&mut pooled, now).unwrap();
+        assert_eq!(groups::ensure_rules(&mut pooled, now).unwrap(), 2, "a policy and a calendar");
+        assert_eq!(groups::ensure_rules(&mut pooled, now).unwrap(), 0, "once");
+        let group = admin.group_id.as_deref();
+        assert!(calendars::default_id(&mut pooled, group).unwrap().is_some());
+        assert_eq!(sla::current_policy(&mut pooled, group).unwrap().unwrap().version, 1);
     })
     .await
     .unwrap();
+}
+
+#[derive(diesel::QueryableByName)]
+struct RoleRow {
+    #[diesel(sql_type = Text)]
+    role: String,
+}
+
+/// The roles a user holds, sorted.
+fn roles(conn: &mut kefu_persistence::Conn, user: &str) -> Vec<String> {
+    diesel::sql_query(format!(
+        "SELECT role FROM grants WHERE principal_id = '{user}' ORDER BY role"
+    ))
+    .load::<RoleRow>(conn.raw())
+    .unwrap()
+    .into_iter()
+    .map(|r| r.role)
+    .collect()
 }

@@ -8,67 +8,60 @@
 
 mod roles;
 
-use std::{fmt, str::FromStr};
-
 pub use roles::{Permission, Role};
 
-/// Where a grant applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeKind {
-    /// The whole deployment; only platform operators (平台运维) hold it.
-    Platform,
-    /// One group (集团), the tenant.
-    Group,
-    /// One company of the group, with its projects and departments.
-    Company,
-    /// One project (楼盘).
-    Project,
-    /// One department (部门), across every project it works on.
-    Department,
+crate::vocabulary! {
+    /// Where a grant applies.
+    pub enum ScopeKind as "scope_kind" {
+        /// The whole deployment; only platform operators (平台运维) hold it.
+        Platform = "platform", "平台";
+        /// One group (集团), the tenant.
+        Group = "group", "集团";
+        /// One company of the group, with its projects and departments.
+        Company = "company", "公司";
+        /// One project (楼盘).
+        Project = "project", "项目";
+        /// One department (部门), across every project it works on.
+        Department = "department", "部门";
+    }
 }
 
-impl ScopeKind {
-    /// Every kind, in API order.
-    pub const ALL: [Self; 5] =
-        [Self::Platform, Self::Group, Self::Company, Self::Project, Self::Department];
+crate::vocabulary! {
+    /// Where a grant given inside a group applies (every scope but the platform's).
+    pub enum GrantScope as "grant_scope" {
+        /// The whole group.
+        Group = "group", "集团";
+        /// One company, its projects and departments.
+        Company = "company", "公司";
+        /// One project.
+        Project = "project", "项目";
+        /// One department, across projects.
+        Department = "department", "部门";
+    }
+}
 
-    /// The API and database name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Platform => "platform",
-            Self::Group => "group",
-            Self::Company => "company",
-            Self::Project => "project",
-            Self::Department => "department",
+impl From<GrantScope> for ScopeKind {
+    fn from(s: GrantScope) -> Self {
+        match s {
+            GrantScope::Group => Self::Group,
+            GrantScope::Company => Self::Company,
+            GrantScope::Project => Self::Project,
+            GrantScope::Department => Self::Department,
         }
     }
 }
 
-impl fmt::Display for ScopeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::vocabulary! {
+    /// Who holds a grant.
+    pub enum PrincipalKind as "principal_kind" {
+        /// A person.
+        User = "user", "用户";
+        /// An integration client (a CRM or call-center system).
+        Client = "client", "集成客户端";
     }
 }
 
-/// A name that is not one of the known values.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {value:?}")]
-pub struct UnknownName {
-    /// What kind of name.
-    pub what: &'static str,
-    /// The offending value.
-    pub value: String,
-}
-
-impl FromStr for ScopeKind {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName { what: "scope kind", value: s.to_owned() })
-    }
-}
+pub use crate::vocabulary::UnknownName;
 
 /// One grant as the access rules need it: a role at a scope (`scope_id` is the group, company,
 /// project or department id; `None` for the platform).
@@ -159,7 +152,7 @@ mod tests {
     #[test]
     fn scope_kinds_round_trip() {
         for kind in ScopeKind::ALL {
-            assert_eq!(kind.as_str().parse::<ScopeKind>().unwrap(), kind);
+            assert_eq!(kind.as_str().parse::<ScopeKind>().unwrap(), *kind);
         }
         assert!("tenant".parse::<ScopeKind>().is_err());
     }

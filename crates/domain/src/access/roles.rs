@@ -1,10 +1,6 @@
 //! The roles of the rules (RULES.md §4–§5 and the list) and what each may do: a table,
 //! not `if`s in handlers.
 
-use std::{fmt, str::FromStr};
-
-use super::UnknownName;
-
 /// Something a caller may be allowed to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Permission {
@@ -26,29 +22,26 @@ pub enum Permission {
     ClientsManage,
     /// Create and manage groups (tenants); platform only.
     GroupsManage,
-    /// Create and change business calendars, their holiday schedules and the SLA policy. They
-    /// are deployment-wide reference data (every group reads them), so only the platform may
-    /// change them until they are scoped per group.
+    /// Change the deployment-wide templates every group starts from: the shipped calendars
+    /// with their holiday schedules (next year's reach every group) and the default SLA policy.
     CalendarsManage,
+    /// Change the group's own rules: its SLA policy and its calendars (no edit reaches another
+    /// group).
+    RulesManage,
+    /// Read the group's audit trail within reach.
+    AuditRead,
 }
 
 use Permission as P;
 
 macro_rules! roles {
-    ($($variant:ident = $name:literal, $doc:literal, [$($perm:ident),*];)+) => {
-        /// A role (岗位角色), held at a scope through a grant.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Role { $(#[doc = $doc] $variant,)+ }
+    ($($variant:ident = $name:tt, $label:tt, $doc:literal, [$($perm:ident),*];)+) => {
+        crate::vocabulary! {
+            /// A role (岗位角色), held at a scope through a grant.
+            pub enum Role as "role" { $(#[doc = $doc] $variant = $name, $label;)+ }
+        }
 
         impl Role {
-            /// Every role, in API order.
-            pub const ALL: &'static [Role] = &[$(Role::$variant,)+];
-
-            /// The API and database name.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Role::$variant => $name,)+ }
-            }
-
             /// What the role may do.
             pub fn permissions(self) -> &'static [Permission] {
                 match self { $(Role::$variant => &[$(P::$perm),*],)+ }
@@ -58,37 +51,37 @@ macro_rules! roles {
 }
 
 roles! {
-    Admin = "admin", "Administrator of a group: organisation, users, grants, integration clients.",
-        [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, UsersRead, UsersWrite, ClientsManage];
-    PlatformOperator = "platform_operator", "Platform operator (平台运维): creates groups and their first admin; sees no group's business data.",
+    Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
+        [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead];
+    PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates; sees no group's business data.",
         [GroupsManage, CalendarsManage];
-    CsSpecialist = "cs_specialist", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
+    CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead];
-    CsManager = "cs_manager", "Customer-service manager (客服经理).",
-        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, UsersRead];
-    CustomerDirector = "customer_director", "Customer director (客户总监); calls back major complaints (R-CB-2).",
+    CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
+        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, UsersRead, RulesManage];
+    CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
         [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead];
-    OfficeDirector = "office_director", "Office director (总裁办主任).",
+    OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
         [OrgRead, CustomersRead, UsersRead];
-    Vp = "vp", "Vice president in charge (分管副总).",
+    Vp = "vp", "分管副总", "Vice president in charge (分管副总).",
         [OrgRead, CustomersRead, UsersRead];
-    President = "president", "President (总裁).",
+    President = "president", "总裁", "President (总裁).",
         [OrgRead, CustomersRead, UsersRead];
-    DeptCoordinator = "dept_coordinator", "A department's coordinator (接口人) for work orders (R-WO-1).",
+    DeptCoordinator = "dept_coordinator", "部门接口人", "A department's coordinator (接口人) for work orders (R-WO-1).",
         [OrgRead];
-    DeptHead = "dept_head", "Head of a department; approves its proposals (R-WO-2).",
+    DeptHead = "dept_head", "部门负责人", "Head of a department; approves its proposals (R-WO-2).",
         [OrgRead];
-    PropertyStaff = "property_staff", "Property-management staff (物业).",
+    PropertyStaff = "property_staff", "物业人员", "Property-management staff (物业).",
         [OrgRead, CustomersRead, CustomerPhonesRead];
-    SalesStaff = "sales_staff", "Sales staff (销售); registers buyers.",
+    SalesStaff = "sales_staff", "销售人员", "Sales staff (销售); registers buyers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead];
-    BrokerageStaff = "brokerage_staff", "Brokerage staff (经纪); title certificates and mortgages.",
+    BrokerageStaff = "brokerage_staff", "经纪人员", "Brokerage staff (经纪); title certificates and mortgages.",
         [OrgRead, CustomersRead, CustomersWrite];
-    Auditor = "auditor", "Auditor: reads everything in scope, changes nothing, sees masked phones.",
-        [OrgRead, CustomersRead, UsersRead];
-    CrmIntegration = "crm_integration", "A CRM system (integration client): keeps customers in sync.",
+    Auditor = "auditor", "审计", "Auditor: reads everything in scope (the audit trail included), changes nothing, sees masked phones.",
+        [OrgRead, CustomersRead, UsersRead, AuditRead];
+    CrmIntegration = "crm_integration", "CRM 集成", "A CRM system (integration client): keeps customers in sync.",
         [OrgRead, CustomersRead, CustomersWrite];
-    CallCenterIntegration = "call_center_integration", "A call-center system (integration client): looks callers up by number.",
+    CallCenterIntegration = "call_center_integration", "呼叫中心集成", "A call-center system (integration client): looks callers up by number.",
         [OrgRead, CustomersRead, CustomerPhonesRead];
 }
 
@@ -96,23 +89,6 @@ impl Role {
     /// Whether the role carries `permission`.
     pub fn permits(self, permission: Permission) -> bool {
         self.permissions().contains(&permission)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownName { what: "role", value: s.to_owned() })
     }
 }
 
@@ -136,7 +112,7 @@ mod tests {
             Role::Auditor
                 .permissions()
                 .iter()
-                .all(|p| matches!(p, P::OrgRead | P::CustomersRead | P::UsersRead))
+                .all(|p| matches!(p, P::OrgRead | P::CustomersRead | P::UsersRead | P::AuditRead))
         );
     }
 }

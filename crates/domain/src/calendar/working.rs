@@ -11,16 +11,16 @@ use crate::duration::{SlaDuration, WorkingDuration};
 /// The most working time one addition may carry: 3650 × 24 hours.
 const MAX_WORKING: TimeDelta = TimeDelta::hours(3650 * 24);
 
-/// Whether an answer rests on official holiday schedules only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Coverage {
-    /// Every day crossed lies in a year the calendar has a schedule for (or, for calendar
-    /// time, no schedule was needed).
-    Scheduled,
-    /// Some day crossed lies in a year without a schedule, where only the weekly hours were
-    /// assumed (weekends off, no holidays); the answer may move once that year is published.
-    Assumed,
+crate::vocabulary! {
+    /// Whether an answer rests on official holiday schedules only.
+    pub enum Coverage as "coverage" {
+        /// Every day crossed lies in a year the calendar has a schedule for (or, for calendar
+        /// time, no schedule was needed).
+        Scheduled = "scheduled", "已发布安排";
+        /// Some day crossed lies in a year without a schedule, where only the weekly hours were
+        /// assumed (weekends off, no holidays); the answer may move once that year is published.
+        Assumed = "assumed", "按周末推定";
+    }
 }
 
 /// A due instant (到期时间) with how it was reached.

@@ -37,22 +37,22 @@ pub struct NegotiatedDue {
     pub agreed_at: DateTime<Utc>,
 }
 
-/// Where a clock stands (时限状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockState {
-    /// Running, below the warning threshold.
-    Running,
-    /// Paused by the subject's state.
-    Paused,
-    /// Running, at or above the warning threshold (预警).
-    Warning,
-    /// Running past its due (超时).
-    Breached,
-    /// Stopped on time.
-    Met,
-    /// Stopped after its due.
-    MetLate,
+crate::vocabulary! {
+    /// Where a clock stands (时限状态).
+    pub enum ClockState as "clock_state" {
+        /// Running, below the warning threshold.
+        Running = "running", "计时中";
+        /// Paused by the subject's state.
+        Paused = "paused", "暂停";
+        /// Running, at or above the warning threshold (预警).
+        Warning = "warning", "预警";
+        /// Running past its due (超时).
+        Breached = "breached", "超时";
+        /// Stopped on time.
+        Met = "met", "按时完成";
+        /// Stopped after its due.
+        MetLate = "met_late", "超时完成";
+    }
 }
 
 /// A clock computed at an instant.

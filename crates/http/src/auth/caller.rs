@@ -1,14 +1,16 @@
 //! `Caller`: the authenticated principal with his group and grants, loaded once per request.
-//! A disabled user, client or group is refused here, so its access tokens stop at once instead
-//! of living out their 15 minutes.
+//! A disabled user, client or group, or an ended session, is refused here, so its access tokens
+//! stop at once instead of living out their 15 minutes.
 
 use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use kefu_domain::access::{GrantRef, Permission, Reach};
+use kefu_domain::access::{GrantRef, Permission, PrincipalKind, Reach, Role};
 use kefu_persistence::{
-    DbConnection, StoreError, audit::Actor, grants, groups, integration_clients, scope::Scope,
-    users,
+    audit::{Acting, Actor},
+    auth,
+    calendars::CalendarScope,
+    scope::Scope,
 };
 
 use crate::{auth::AuthUser, observe::RequestId, problem::ApiError, state::AppState};
@@ -34,11 +36,11 @@ impl Principal {
         }
     }
 
-    /// `user` or `client`, as grants store it.
-    pub fn kind(&self) -> &'static str {
+    /// A user or a client.
+    pub fn kind(&self) -> PrincipalKind {
         match self {
-            Self::User(_) => "user",
-            Self::Client(_) => "client",
+            Self::User(_) => PrincipalKind::User,
+            Self::Client(_) => PrincipalKind::Client,
         }
     }
 
@@ -66,7 +68,7 @@ pub struct Caller {
 fn gone() -> ApiError {
     ApiError::Unauthorized(
         "invalid_token",
-        "the account behind this token is disabled or gone".into(),
+        "the account or sign-in behind this token is disabled, ended or gone".into(),
     )
 }
 
@@ -79,65 +81,48 @@ impl Caller {
         }
     }
 
+    /// Who acts, from this request: every audit event of the request names it.
+    pub fn acting(&self) -> Acting {
+        Acting::request(self.actor(), self.request_id.clone())
+    }
+
     /// Whether any grant carries `permission`.
     pub fn may(&self, permission: Permission) -> bool {
         self.grants.iter().any(|g| g.role.permits(permission))
+    }
+
+    /// Whether the caller is a platform operator.
+    pub fn is_platform(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::PlatformOperator)
     }
 
     /// The scope of `permission` in the caller's group; 403 when no grant carries it.
     pub fn scope(&self, permission: Permission) -> Result<Scope, ApiError> {
         let reach = Reach::of(&self.grants, permission).ok_or(ApiError::Forbidden)?;
         let group_id = self.group_id.clone().ok_or(ApiError::Forbidden)?;
-        Ok(Scope {
-            group_id,
-            reach,
-            actor: self.actor(),
-            request_id: Some(self.request_id.clone()),
-        })
+        Ok(Scope { group_id, reach, acting: self.acting(), platform: self.is_platform() })
+    }
+
+    /// The caller's reading (`permission` to read) and writing scopes; 403 without `write`.
+    pub fn scopes(&self, read: Permission, write: Permission) -> Result<(Scope, Scope), ApiError> {
+        let write = self.scope(write)?;
+        Ok((self.scope(read)?, write))
+    }
+
+    /// What the caller may do with calendars: read his group's and the templates, change his
+    /// group's (`RulesManage`) and the templates (`CalendarsManage`).
+    pub fn calendars(&self) -> CalendarScope {
+        CalendarScope {
+            group_id: self.group_id.clone(),
+            rules: self.may(Permission::RulesManage),
+            templates: self.may(Permission::CalendarsManage),
+            acting: self.acting(),
+        }
     }
 
     /// 403 unless the caller holds `permission` somewhere (platform permissions).
     pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
         if self.may(permission) { Ok(()) } else { Err(ApiError::Forbidden) }
-    }
-
-    /// Loads the principal and his grants; 401 when he is disabled or gone.
-    pub fn load(
-        conn: &mut DbConnection,
-        principal: Principal,
-        request_id: String,
-    ) -> Result<Self, ApiError> {
-        let group_id = match &principal {
-            Principal::User(id) => match users::get(conn, id) {
-                Ok(user) if user.disabled_at.is_none() => user.group_id,
-                Ok(_) | Err(StoreError::NotFound) => return Err(gone()),
-                Err(e) => return Err(e.into()),
-            },
-            Principal::Client(id) => match integration_clients::for_auth(conn, id)? {
-                Some((client, _)) if client.disabled_at.is_none() => Some(client.group_id),
-                _ => return Err(gone()),
-            },
-        };
-        if !group_enabled(conn, group_id.as_deref())? {
-            return Err(gone());
-        }
-        let grants = grants::of_principal(conn, principal.kind(), principal.id())?
-            .iter()
-            .filter_map(grants::Grant::to_access)
-            .collect();
-        Ok(Self { principal, group_id, grants, request_id })
-    }
-}
-
-/// Whether the group (if any) is enabled: members of a disabled group neither sign in nor act.
-pub fn group_enabled(conn: &mut DbConnection, group_id: Option<&str>) -> Result<bool, ApiError> {
-    match group_id {
-        None => Ok(true),
-        Some(id) => match groups::get(conn, id) {
-            Ok(group) => Ok(group.disabled_at.is_none()),
-            Err(StoreError::NotFound) => Ok(false),
-            Err(e) => Err(e.into()),
-        },
     }
 }
 
@@ -152,9 +137,15 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
             let auth = auth.await?;
-            let request_id = request_id.await.map_or_else(|_| String::new(), |r| r.0);
+            let request_id =
+                request_id.await.map_or_else(|_| uuid::Uuid::now_v7().to_string(), |r| r.0);
             let principal = Principal::from_sub(&auth.user_id);
-            state.run(move |conn| Caller::load(conn, principal, request_id)).await
+            let (kind, id, session) = (principal.kind(), principal.id().to_owned(), auth.session);
+            let found = state
+                .run(move |conn| Ok(auth::caller(conn, (kind, &id), session.as_deref())?))
+                .await?
+                .ok_or_else(gone)?;
+            Ok(Caller { principal, group_id: found.group_id, grants: found.grants, request_id })
         })
     }
 }

@@ -20,6 +20,8 @@ pub struct AuthUser {
     pub user_id: String,
     /// The token's id (`jti`).
     pub token_id: String,
+    /// The session the token belongs to (users' tokens).
+    pub session: Option<String>,
 }
 
 impl FromRequest for AuthUser {
@@ -53,7 +55,7 @@ impl FromRequest for AuthUser {
                 };
                 ApiError::Unauthorized(code, e.to_string())
             })?;
-            Ok(AuthUser { user_id: claims.sub, token_id: claims.jti })
+            Ok(AuthUser { user_id: claims.sub, token_id: claims.jti, session: claims.sid })
         })
     }
 }

@@ -34,6 +34,25 @@ pub fn hash(password: &str) -> Result<String, String> {
 
 /// A hash of nothing anybody knows, verified against when the user does not exist, so that
 /// an unknown username takes as long as a wrong password.
+/// Hashes a password on the blocking pool (for handlers, before their persistence call).
+pub async fn hash_off_worker(password: String) -> Result<String, crate::problem::ApiError> {
+    use crate::problem::ApiError;
+    actix_web::web::block(move || hash(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)
+}
+
+/// Hashes an optional password on the blocking pool.
+pub async fn hash_some(
+    password: Option<String>,
+) -> Result<Option<String>, crate::problem::ApiError> {
+    match password {
+        Some(p) => Ok(Some(hash_off_worker(p).await?)),
+        None => Ok(None),
+    }
+}
+
 const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0yVZ0zPRgu2Bzjg8ODq9dgtmpkgDx3Ofu1x7zVUP1Sg";
 
 /// Whether `password` matches `phc`; with `None`, spends the same time and answers no.

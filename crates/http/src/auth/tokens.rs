@@ -8,7 +8,7 @@ use std::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, TimeDelta, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use kefu_persistence::jwt_keys::JwtKey;
+use kefu_persistence::auth::keys::JwtKey;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,8 +19,6 @@ pub const ISSUER: &str = "kefu";
 pub const AUDIENCE: &str = "kefu-api";
 /// How long an access token lives.
 pub const ACCESS_TTL: TimeDelta = TimeDelta::minutes(15);
-/// How long a refresh token lives unless used.
-pub const REFRESH_TTL: TimeDelta = TimeDelta::days(30);
 
 /// The claims kefu signs; all are required when a token is read back.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -39,6 +37,11 @@ pub struct Claims {
     pub iat: i64,
     /// Token id.
     pub jti: String,
+    /// The session (sign-in) a user's token belongs to: when it ends (sign-out, a password
+    /// change, a reused refresh token, the user disabled), the token is refused at once.
+    /// Integration clients' tokens have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// Why a bearer token was refused.
@@ -87,7 +90,12 @@ pub fn refresh_hash(token: &str) -> String {
 }
 
 /// Signs an access token for `user_id` with `key`.
-pub fn sign(key: &JwtKey, user_id: &str, now: DateTime<Utc>) -> Result<String, String> {
+pub fn sign(
+    key: &JwtKey,
+    (subject, session): (&str, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<String, String> {
+    let user_id = subject;
     let claims = Claims {
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
@@ -96,6 +104,7 @@ pub fn sign(key: &JwtKey, user_id: &str, now: DateTime<Utc>) -> Result<String, S
         nbf: now.timestamp(),
         iat: now.timestamp(),
         jti: uuid::Uuid::now_v7().to_string(),
+        sid: session.map(str::to_owned),
     };
     let header = Header { kid: Some(key.kid.clone()), ..Header::new(Algorithm::HS256) };
     jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(key.secret.as_bytes()))

@@ -2,24 +2,26 @@
 //! once, in the answer to the create, and stored only hashed; roles are given as grants with
 //! `principal_kind = client`.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
-use kefu_persistence::integration_clients::{self as clients, Changes, Client};
+use kefu_persistence::{
+    clients::{self, Client, ClientChanges},
+    org::archive,
+};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    auth::{Caller, tokens},
+    auth::tokens,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
     idempotency::Redact,
-    list::page_request,
-    page_type,
+    list_query, page_type,
     problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    respond::{created, ok},
     time::local,
 };
 
@@ -94,19 +96,13 @@ pub struct ClientPatch {
     pub disabled: Option<bool>,
 }
 
-/// Filters and paging of the client list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ClientQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only disabled (`true`) or only active (`false`) clients.
-    pub disabled: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the client list.
+    ClientQuery {
+        /// Only disabled (`true`) or only active (`false`) clients.
+        disabled: Option<bool>,
+    }
+);
 
 /// Create an integration client; the answer carries its secret, once.
 #[utoipa::path(tag = "integration-clients", operation_id = "create_integration_client",
@@ -114,16 +110,14 @@ pub struct ClientQuery {
     responses((status = 201, description = "Created; the secret is in this answer only", body = CreatedClient)))]
 #[post("/api/v1/integration-clients")]
 pub async fn create_integration_client(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     body: Body<NewClientRequest>,
 ) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::ClientsManage)?;
+    let scope = ctx.caller.scope(Permission::ClientsManage)?;
     let name = body.into_inner().name;
     let (secret, hash) = tokens::new_refresh_token();
-    let now = state.clock.now();
-    let client =
-        state.run(move |conn| Ok(clients::create(conn, &scope, &name, &hash, now)?)).await?;
+    let now = ctx.now();
+    let client = ctx.run(move |conn| Ok(clients::create(conn, &scope, &name, &hash, now)?)).await?;
     let location = format!("/api/v1/integration-clients/{}", client.id);
     let version = client.version;
     let body = CreatedClient { client: client.into(), client_secret: Some(secret) };
@@ -138,14 +132,13 @@ pub async fn create_integration_client(
     responses((status = 200, description = "A page of clients", body = ClientPage)))]
 #[get("/api/v1/integration-clients")]
 pub async fn list_integration_clients(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<ClientQuery>,
 ) -> ApiResult<web::Json<ClientPage>> {
-    let scope = caller.scope(Permission::ClientsManage)?;
-    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let scope = ctx.caller.scope(Permission::ClientsManage)?;
+    let req = query.list_request()?;
     let disabled = query.disabled;
-    let found = state.run(move |conn| Ok(clients::list(conn, &scope, disabled, &page)?)).await?;
+    let found = ctx.run(move |conn| Ok(clients::list(conn, &scope, disabled, &req)?)).await?;
     Ok(web::Json(ClientPage::from_page(found, ClientView::from)))
 }
 
@@ -154,14 +147,10 @@ pub async fn list_integration_clients(
     security(("bearer" = [])), params(("id" = String, Path, description = "Client id")),
     responses((status = 200, description = "The client; `ETag` is set", body = ClientView)))]
 #[get("/api/v1/integration-clients/{id}")]
-pub async fn get_integration_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::ClientsManage)?;
-    let client = state.run(move |conn| Ok(clients::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, client.version, &ClientView::from(client)))
+pub async fn get_integration_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::ClientsManage)?;
+    let client = ctx.run(move |conn| Ok(clients::get(conn, &scope, &id)?)).await?;
+    Ok(ok(client.version, &ClientView::from(client)))
 }
 
 /// Rename, disable or enable an integration client (with `If-Match`).
@@ -171,18 +160,15 @@ pub async fn get_integration_client(
     responses((status = 200, description = "The changed client; new `ETag`", body = ClientView)))]
 #[patch("/api/v1/integration-clients/{id}")]
 pub async fn update_integration_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<ClientPatch>,
 ) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::ClientsManage)?;
-    let patch = body.into_inner();
-    let changes = Changes { name: patch.name, disabled: patch.disabled, secret_hash: None };
-    let now = state.clock.now();
-    let client = state
+    let (scope, p, now) =
+        (ctx.caller.scope(Permission::ClientsManage)?, body.into_inner(), ctx.now());
+    let changes = ClientChanges { name: p.name, disabled_at: archive(p.disabled, now) };
+    let client = ctx
         .run(move |conn| Ok(clients::update(conn, &scope, &id, if_match.0, &changes, now)?))
         .await?;
-    Ok(tagged(StatusCode::OK, client.version, &ClientView::from(client)))
+    Ok(ok(client.version, &ClientView::from(client)))
 }

@@ -1,91 +1,23 @@
 //! Grants: which role a user or integration client holds at which scope of the group.
 //! Granting and revoking is for administrators; a grant never changes, it is revoked.
 
-use actix_web::{HttpResponse, delete, get, http::StatusCode, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::{Permission, ScopeKind};
+use kefu_domain::access::{GrantScope, Permission, PrincipalKind, Role, ScopeKind};
 use kefu_persistence::grants::{self, Grant, GrantFilter, NewGrant};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    auth::Caller,
     body::Body,
-    list::{page_request, text_filter},
-    page_type,
-    problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    ctx::Ctx,
+    list::text_filter,
+    list_query, page_type,
+    problem::{ApiError, ApiResult},
+    respond::{created, ok},
     time::local,
 };
-
-/// Who holds a grant.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PrincipalKind {
-    /// A person.
-    User,
-    /// An integration client.
-    Client,
-}
-
-/// The roles a group's administrator can grant (everything but the platform operator).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
-pub enum RoleName {
-    Admin,
-    CsSpecialist,
-    CsManager,
-    CustomerDirector,
-    OfficeDirector,
-    Vp,
-    President,
-    DeptCoordinator,
-    DeptHead,
-    PropertyStaff,
-    SalesStaff,
-    BrokerageStaff,
-    Auditor,
-    CrmIntegration,
-    CallCenterIntegration,
-}
-
-impl RoleName {
-    /// The stored name.
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-}
-
-/// Where a grant applies, within the group.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum GrantScope {
-    /// The whole group.
-    Group,
-    /// One company, its projects and departments.
-    Company,
-    /// One project.
-    Project,
-    /// One department, across projects.
-    Department,
-}
-
-impl From<GrantScope> for ScopeKind {
-    fn from(s: GrantScope) -> Self {
-        match s {
-            GrantScope::Group => Self::Group,
-            GrantScope::Company => Self::Company,
-            GrantScope::Project => Self::Project,
-            GrantScope::Department => Self::Department,
-        }
-    }
-}
 
 /// A grant as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -96,14 +28,14 @@ impl From<GrantScope> for ScopeKind {
 pub struct GrantView {
     /// UUIDv7.
     pub id: String,
-    /// `user` or `client`.
-    pub principal_kind: String,
+    /// Who holds it.
+    pub principal_kind: PrincipalKind,
     /// The user's or client's id.
     pub principal_id: String,
     /// The role.
-    pub role: String,
-    /// `platform`, `group`, `company`, `project` or `department`.
-    pub scope_kind: String,
+    pub role: Role,
+    /// Where it applies.
+    pub scope_kind: ScopeKind,
     /// The scope's id.
     pub scope_id: String,
     /// When it was granted.
@@ -114,7 +46,7 @@ pub struct GrantView {
 
 impl From<Grant> for GrantView {
     fn from(g: Grant) -> Self {
-        let created_at = local(g.created());
+        let created_at = local(g.created_at);
         Self {
             id: g.id,
             principal_kind: g.principal_kind,
@@ -142,8 +74,8 @@ pub struct NewGrantRequest {
     /// The user's or client's id.
     #[schema(min_length = 1, max_length = 64)]
     pub principal_id: String,
-    /// The role.
-    pub role: RoleName,
+    /// The role (any but `platform_operator`, which only the platform gives).
+    pub role: Role,
     /// Where it applies.
     pub scope_kind: GrantScope,
     /// The company, project or department id.
@@ -151,47 +83,36 @@ pub struct NewGrantRequest {
     pub scope_id: Option<String>,
 }
 
-/// Filters and paging of the grant list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GrantQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only the grants of this user or client.
-    #[param(max_length = 64)]
-    pub principal_id: Option<String>,
-    /// Only this role.
-    pub role: Option<RoleName>,
-}
+list_query!(
+    /// Filters and paging of the grant list.
+    GrantQuery {
+        /// Only the grants of this user or client.
+        #[param(max_length = 64)]
+        principal_id: Option<String>,
+        /// Only this role.
+        role: Option<Role>,
+    }
+);
 
 /// Grant a role. 404 when the principal or the scope's record is not in the caller's group.
 #[utoipa::path(tag = "grants", operation_id = "create_grant", security(("bearer" = [])),
     request_body = NewGrantRequest,
     responses((status = 201, description = "Granted; `Location` is set", body = GrantView)))]
 #[post("/api/v1/grants")]
-pub async fn create_grant(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewGrantRequest>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::UsersWrite)?;
-    let r = body.into_inner();
+pub async fn create_grant(ctx: Ctx, body: Body<NewGrantRequest>) -> ApiResult<HttpResponse> {
+    let (scope, r, now) = (ctx.caller.scope(Permission::UsersWrite)?, body.into_inner(), ctx.now());
+    if r.role == Role::PlatformOperator {
+        let why = "only the platform makes platform operators";
+        return Err(ApiError::field("role", "not_grantable", why));
+    }
     let new = NewGrant {
-        principal_kind: match r.principal_kind {
-            PrincipalKind::User => "user".into(),
-            PrincipalKind::Client => "client".into(),
-        },
+        principal_kind: r.principal_kind,
         principal_id: r.principal_id,
-        role: r.role.as_str(),
+        role: r.role,
         scope_kind: r.scope_kind.into(),
         scope_id: r.scope_id,
     };
-    let now = state.clock.now();
-    let grant = state.run(move |conn| Ok(grants::create(conn, &scope, new, now)?)).await?;
+    let grant = ctx.run(move |conn| Ok(grants::create(conn, &scope, &new, now)?)).await?;
     Ok(created(format!("/api/v1/grants/{}", grant.id), grant.version, &GrantView::from(grant)))
 }
 
@@ -200,18 +121,17 @@ pub async fn create_grant(
     params(GrantQuery), responses((status = 200, description = "A page of grants", body = GrantPage)))]
 #[get("/api/v1/grants")]
 pub async fn list_grants(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<GrantQuery>,
 ) -> ApiResult<web::Json<GrantPage>> {
-    let scope = caller.scope(Permission::UsersRead)?;
+    let scope = ctx.caller.scope(Permission::UsersRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let req = q.list_request()?;
     let filter = GrantFilter {
         principal_id: text_filter("principal_id", q.principal_id, 64)?,
-        role: q.role.map(RoleName::as_str),
+        role: q.role,
     };
-    let found = state.run(move |conn| Ok(grants::list(conn, &scope, &filter, &page)?)).await?;
+    let found = ctx.run(move |conn| Ok(grants::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(GrantPage::from_page(found, GrantView::from)))
 }
 
@@ -220,14 +140,10 @@ pub async fn list_grants(
     params(("id" = String, Path, description = "Grant id")),
     responses((status = 200, description = "The grant", body = GrantView)))]
 #[get("/api/v1/grants/{id}")]
-pub async fn get_grant(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::UsersRead)?;
-    let grant = state.run(move |conn| Ok(grants::get_within(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, grant.version, &GrantView::from(grant)))
+pub async fn get_grant(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::UsersRead)?;
+    let grant = ctx.run(move |conn| Ok(grants::get(conn, &scope, &id)?)).await?;
+    Ok(ok(grant.version, &GrantView::from(grant)))
 }
 
 /// Revoke a grant. It takes effect at the holder's next request.
@@ -235,13 +151,9 @@ pub async fn get_grant(
     params(("id" = String, Path, description = "Grant id")),
     responses((status = 204, description = "Revoked")))]
 #[delete("/api/v1/grants/{id}")]
-pub async fn delete_grant(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::UsersWrite)?;
-    let now = state.clock.now();
-    state.run(move |conn| Ok(grants::delete(conn, &scope, &id, now)?)).await?;
+pub async fn delete_grant(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::UsersWrite)?;
+    let now = ctx.now();
+    ctx.run(move |conn| Ok(grants::delete(conn, &scope, &id, now)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

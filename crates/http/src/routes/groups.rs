@@ -1,28 +1,27 @@
 //! Groups (集团), the tenants: platform operators create them with their first administrator.
 //! Platform operators see groups, never a group's business data.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
 use kefu_persistence::{
     groups::{self, Group, GroupChanges},
-    transaction,
-    users::{self, NewUser},
+    org::archive,
+    users::NewUser,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    auth::{Caller, password},
+    auth::password,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::page_request,
-    page_type,
+    list_query, page_type,
     problem::{ApiError, ApiResult},
-    respond::{created, tagged},
+    respond::{created, ok},
     routes::users::NewUserRequest,
-    state::AppState,
     time::local,
 };
 
@@ -92,48 +91,27 @@ pub struct GroupPatch {
     pub disabled: Option<bool>,
 }
 
-/// Paging of the group list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GroupQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-}
+list_query!(
+    /// Paging of the group list.
+    GroupQuery {
+    }
+);
 
 /// Create a group and its first administrator (platform operators).
 #[utoipa::path(tag = "groups", operation_id = "create_group", security(("bearer" = [])),
     request_body = NewGroupRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = GroupView)))]
 #[post("/api/v1/groups")]
-pub async fn create_group(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewGroupRequest>,
-) -> ApiResult<HttpResponse> {
-    caller.require(Permission::GroupsManage)?;
-    let new = body.into_inner();
-    let now = state.clock.now();
-    let (actor, request_id) = (caller.actor(), caller.request_id.clone());
-    let group = state
-        .run(move |conn| {
-            let hash = password::hash(&new.admin.password).map_err(ApiError::Internal)?;
-            transaction(conn, |conn| {
-                let rid = Some(request_id.as_str());
-                let group = groups::create(conn, &new.code, &new.name, actor.clone(), rid, now)?;
-                let admin = NewUser {
-                    username: new.admin.username,
-                    display_name: new.admin.display_name,
-                    password_hash: hash,
-                    is_admin: true,
-                };
-                users::create_in(conn, Some(&group.id), admin, actor, rid, now)?;
-                Ok::<_, ApiError>(group)
-            })
-        })
+pub async fn create_group(ctx: Ctx, body: Body<NewGroupRequest>) -> ApiResult<HttpResponse> {
+    ctx.caller.require(Permission::GroupsManage)?;
+    let (r, now, acting) = (body.into_inner(), ctx.now(), ctx.caller.acting());
+    let admin = NewUser {
+        username: r.admin.username,
+        display_name: r.admin.display_name,
+        password_hash: password::hash_off_worker(r.admin.password).await?,
+    };
+    let group = ctx
+        .run(move |conn| Ok(groups::create(conn, &acting, (&r.code, &r.name), &admin, now)?))
         .await?;
     Ok(created(format!("/api/v1/groups/{}", group.id), group.version, &GroupView::from(group)))
 }
@@ -143,13 +121,12 @@ pub async fn create_group(
     params(GroupQuery), responses((status = 200, description = "A page of groups", body = GroupPage)))]
 #[get("/api/v1/groups")]
 pub async fn list_groups(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<GroupQuery>,
 ) -> ApiResult<web::Json<GroupPage>> {
-    caller.require(Permission::GroupsManage)?;
-    let page = page_request(query.limit, query.cursor.as_deref())?;
-    let found = state.run(move |conn| Ok(groups::list(conn, &page)?)).await?;
+    ctx.caller.require(Permission::GroupsManage)?;
+    let req = query.list_request()?;
+    let found = ctx.run(move |conn| Ok(groups::list(conn, &req)?)).await?;
     Ok(web::Json(GroupPage::from_page(found, GroupView::from)))
 }
 
@@ -158,14 +135,10 @@ pub async fn list_groups(
     params(("id" = String, Path, description = "Group id")),
     responses((status = 200, description = "The group; `ETag` is set", body = GroupView)))]
 #[get("/api/v1/groups/{id}")]
-pub async fn get_group(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    caller.require(Permission::GroupsManage)?;
-    let group = state.run(move |conn| Ok(groups::get(conn, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, group.version, &GroupView::from(group)))
+pub async fn get_group(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    ctx.caller.require(Permission::GroupsManage)?;
+    let group = ctx.run(move |conn| Ok(groups::get(conn, &id)?)).await?;
+    Ok(ok(group.version, &GroupView::from(group)))
 }
 
 /// Rename, disable or enable a group (platform operators, with `If-Match`).
@@ -174,24 +147,18 @@ pub async fn get_group(
     responses((status = 200, description = "The changed group; new `ETag`", body = GroupView)))]
 #[patch("/api/v1/groups/{id}")]
 pub async fn update_group(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<GroupPatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::GroupsManage)?;
-    let patch = body.into_inner();
-    if patch.disabled == Some(true) && caller.group_id.as_deref() == Some(id.as_str()) {
+    ctx.caller.require(Permission::GroupsManage)?;
+    let (p, now, acting) = (body.into_inner(), ctx.now(), ctx.caller.acting());
+    if p.disabled == Some(true) && ctx.caller.group_id.as_deref() == Some(id.as_str()) {
         return Err(ApiError::Conflict("you cannot disable your own group".into()));
     }
-    let changes = GroupChanges { name: patch.name, disabled: patch.disabled };
-    let now = state.clock.now();
-    let (actor, rid) = (caller.actor(), caller.request_id.clone());
-    let group = state
-        .run(move |conn| {
-            Ok(groups::update(conn, &id, if_match.0, &changes, actor, Some(&rid), now)?)
-        })
+    let changes = GroupChanges { name: p.name, disabled_at: archive(p.disabled, now) };
+    let group = ctx
+        .run(move |conn| Ok(groups::update(conn, &acting, &id, if_match.0, &changes, now)?))
         .await?;
-    Ok(tagged(StatusCode::OK, group.version, &GroupView::from(group)))
+    Ok(ok(group.version, &GroupView::from(group)))
 }

@@ -2,18 +2,18 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::Role;
-use kefu_persistence::{user_changes, users};
+use kefu_domain::access::{Role, ScopeKind};
+use kefu_persistence::{auth, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::auth::{address, refused};
 use crate::{
-    auth::{Caller, Principal, password},
+    auth::{Principal, password},
     body::Body,
-    limits::Attempt,
+    ctx::Ctx,
     problem::{ApiError, ApiResult},
-    state::AppState,
     time::local,
 };
 
@@ -21,9 +21,9 @@ use crate::{
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyGrant {
     /// The role.
-    pub role: String,
+    pub role: Role,
     /// `platform`, `group`, `company`, `project` or `department`.
-    pub scope_kind: String,
+    pub scope_kind: ScopeKind,
     /// The scope's id.
     pub scope_id: Option<String>,
 }
@@ -59,9 +59,10 @@ pub struct Me {
 #[utoipa::path(tag = "me", operation_id = "get_me", security(("bearer" = [])),
     responses((status = 200, description = "The signed-in user", body = Me)))]
 #[get("/api/v1/me")]
-pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::Json<Me>> {
+pub async fn get_me(ctx: Ctx) -> ApiResult<web::Json<Me>> {
+    let caller = &ctx.caller;
     let Principal::User(id) = caller.principal.clone() else { return Err(ApiError::Forbidden) };
-    let user = state.run(move |conn| Ok(users::get(conn, &id)?)).await?;
+    let user = ctx.run(move |conn| Ok(users::get(conn, &id)?)).await?;
     let has = |role: Role| caller.grants.iter().any(|g| g.role == role);
     Ok(web::Json(Me {
         id: user.id,
@@ -73,11 +74,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> ApiResult<web
         grants: caller
             .grants
             .iter()
-            .map(|g| MyGrant {
-                role: g.role.as_str().to_owned(),
-                scope_kind: g.scope.as_str().to_owned(),
-                scope_id: g.scope_id.clone(),
-            })
+            .map(|g| MyGrant { role: g.role, scope_kind: g.scope, scope_id: g.scope_id.clone() })
             .collect(),
         created_at: local(user.created_at),
     }))
@@ -107,28 +104,22 @@ pub struct PasswordChange {
     ))]
 #[post("/api/v1/me/password")]
 pub async fn change_my_password(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: actix_web::HttpRequest,
     body: Body<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
-    let Principal::User(id) = caller.principal.clone() else { return Err(ApiError::Forbidden) };
+    let Principal::User(id) = ctx.caller.principal.clone() else {
+        return Err(ApiError::Forbidden);
+    };
     let change = body.into_inner();
-    let now = state.clock.now();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state
+    let (now, address, acting) = (ctx.now(), address(&req), ctx.caller.acting());
+    let new_hash = password::hash_off_worker(change.new_password).await?;
+    let outcome = ctx
         .run(move |conn| {
-            let user = users::get(conn, &id)?;
-            let attempt = Attempt::new(&format!("user:{}", user.username), &address);
-            attempt.check(conn, now)?;
-            if !password::verify(&change.current_password, Some(&user.password_hash)) {
-                attempt.failed(conn, now)?;
-                return Err(ApiError::Forbidden);
-            }
-            let hash = password::hash(&change.new_password).map_err(ApiError::Internal)?;
-            user_changes::set_own_password(conn, &id, &hash, now, Some(&caller.request_id))?;
-            Ok(())
+            let verify = |hash: &str| password::verify(&change.current_password, Some(hash));
+            Ok(auth::change_password(conn, &acting, (&id, &address), verify, &new_hash, now)?)
         })
         .await?;
+    refused(outcome, ApiError::Forbidden, now)?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,54 +1,34 @@
-//! The HTTP endpoints, one module per resource.
+//! The HTTP endpoints, a module (or a folder) per concept, registered in one list.
 
+pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod clients;
+pub mod customers;
+pub mod grants;
+pub mod groups;
 pub mod health;
 pub mod me;
+pub mod org;
 pub mod policies;
+pub mod users;
+pub mod vocabularies;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented endpoint; the router and the OpenAPI document share this list.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    use org::{buildings, companies, departments, projects, units};
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)
         .service(auth::login)
         .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::client_token::client_token)
         .service(me::get_me)
-        .service(calendars::crud::list_calendars)
-        .service(calendars::crud::create_calendar)
-        .service(calendars::crud::get_calendar)
-        .service(calendars::crud::update_calendar)
-        .service(calendars::crud::delete_calendar)
-        .service(calendars::years::get_calendar_year)
-        .service(calendars::years::put_calendar_year)
-        .service(calendars::years::delete_calendar_year)
-        .service(calendars::calc::get_calendar_due)
-        .service(calendars::calc::get_calendar_elapsed)
-        .service(calendars::calc::get_calendar_report_due)
-        .service(calendars::calc::list_calendar_days)
-        .service(policies::get_sla_policy)
-        .service(policies::get_sla_policy_version)
-        .service(policies::update_sla_policy);
-}
-
-// Identity, organisation and access (issue 3).
-pub mod client_token;
-pub mod clients;
-pub mod customer_dto;
-pub mod customers;
-pub mod grants;
-pub mod groups;
-pub mod org;
-pub mod users;
-
-/// Identity, organisation and access: groups, users, grants, integration clients, the
-/// organisation and customers (registered next to [`configure`] by the app and the spec).
-pub fn identity(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(auth::logout)
-        .service(client_token::client_token)
         .service(me::change_my_password)
+        .service(vocabularies::get_vocabularies)
         .service(groups::create_group)
         .service(groups::list_groups)
         .service(groups::get_group)
@@ -65,12 +45,47 @@ pub fn identity(cfg: &mut ServiceConfig<'_>) {
         .service(clients::list_integration_clients)
         .service(clients::get_integration_client)
         .service(clients::update_integration_client)
-        .configure(org::configure)
+        .service(companies::create_company)
+        .service(companies::list_companies)
+        .service(companies::get_company)
+        .service(companies::update_company)
+        .service(projects::create_project)
+        .service(projects::list_projects)
+        .service(projects::get_project)
+        .service(projects::update_project)
+        .service(buildings::create_building)
+        .service(buildings::list_buildings)
+        .service(buildings::get_building)
+        .service(buildings::update_building)
+        .service(units::create_unit)
+        .service(units::list_units)
+        .service(units::get_unit)
+        .service(units::update_unit)
+        .service(departments::create_department)
+        .service(departments::list_departments)
+        .service(departments::get_department)
+        .service(departments::update_department)
         .service(customers::create_customer)
         .service(customers::list_customers)
         .service(customers::get_customer)
         .service(customers::get_customer_phones)
         .service(customers::update_customer)
         .service(customers::create_customer_unit)
-        .service(customers::delete_customer_unit);
+        .service(customers::delete_customer_unit)
+        .service(calendars::crud::list_calendars)
+        .service(calendars::crud::create_calendar)
+        .service(calendars::crud::get_calendar)
+        .service(calendars::crud::update_calendar)
+        .service(calendars::crud::delete_calendar)
+        .service(calendars::years::get_calendar_year)
+        .service(calendars::years::put_calendar_year)
+        .service(calendars::years::delete_calendar_year)
+        .service(calendars::calc::get_calendar_due)
+        .service(calendars::calc::get_calendar_elapsed)
+        .service(calendars::calc::get_calendar_report_due)
+        .service(calendars::calc::list_calendar_days)
+        .service(policies::get_sla_policy)
+        .service(policies::get_sla_policy_version)
+        .service(policies::update_sla_policy)
+        .service(audit::list_audit_events);
 }

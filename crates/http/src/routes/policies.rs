@@ -1,20 +1,23 @@
-//! The SLA policy (时限策略): every clock of RULES.md §3 as data, readable by all staff and
-//! versioned on every edit by an administrator. Clocks keep the version they started under.
+//! The SLA policy (时限策略): every clock of RULES.md §3 as data. Each group owns its policy,
+//! versioned on every edit by its admin or customer-service manager (`RulesManage`); the
+//! shipped defaults are a deployment-wide template that the platform operator keeps
+//! (`CalendarsManage`, `?template=true`) and every new group copies. Clocks keep the version
+//! they started under.
 
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::{access::Permission, sla::SlaPolicy};
 use kefu_persistence::sla::{self, PolicyVersion};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::{
-    auth::Caller,
     body::Body,
-    etag::{IfMatch, etag},
-    problem::{ApiError, ApiResult, FieldError, Problem},
-    state::AppState,
+    ctx::Ctx,
+    etag::IfMatch,
+    problem::{ApiError, ApiResult, FieldError},
+    respond::ok,
     time::local,
 };
 
@@ -84,6 +87,8 @@ pub struct PolicyDoc {
 /// A version of the policy.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicyView {
+    /// The group that owns it; `null` for the deployment-wide template.
+    pub group_id: Option<String>,
     /// 1, 2, …; also the `ETag`.
     pub version: i64,
     /// When this version was made.
@@ -95,70 +100,84 @@ pub struct PolicyView {
 }
 
 fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
-    let value = serde_json::to_value(&p.policy).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let value = serde_json::to_value(&p.policy.0).map_err(|e| ApiError::Internal(e.to_string()))?;
     let doc: PolicyDoc =
         serde_json::from_value(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     let body = PolicyView {
+        group_id: p.group_id,
         version: p.version,
         created_at: local(p.created_at),
         created_by: p.created_by,
         clocks: doc.clocks,
     };
-    Ok(HttpResponse::Ok().insert_header(etag(p.version)).json(body))
+    Ok(ok(p.version, &body))
 }
 
-/// The policy in force.
+/// Which policy: the caller's group's, or the template.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PolicyQuery {
+    /// `true`: the deployment-wide template new groups copy (platform operators change it).
+    pub template: Option<bool>,
+}
+
+impl PolicyQuery {
+    /// The owner asked for: the caller's group, or the template (`None`) when asked or when
+    /// the caller belongs to no group.
+    fn owner(&self, ctx: &Ctx) -> Option<String> {
+        if self.template == Some(true) { None } else { ctx.caller.group_id.clone() }
+    }
+}
+
+/// The policy in force: the caller's group's, or the template (`?template=true`).
 #[utoipa::path(tag = "policies", operation_id = "get_sla_policy", security(("bearer" = [])),
+    params(PolicyQuery),
     responses((status = 200, description = "The version in force; `ETag` is its version", body = PolicyView)))]
 #[get("/api/v1/policies/sla")]
-pub async fn get_sla_policy(
-    state: web::Data<AppState>,
-    _caller: Caller,
-) -> ApiResult<HttpResponse> {
-    let current = state.run(|conn| sla::current_policy(conn)?.ok_or(ApiError::NotFound)).await?;
-    view(current)
+pub async fn get_sla_policy(ctx: Ctx, q: web::Query<PolicyQuery>) -> ApiResult<HttpResponse> {
+    let owner = q.owner(&ctx);
+    view(
+        ctx.run(move |conn| sla::current_policy(conn, owner.as_deref())?.ok_or(ApiError::NotFound))
+            .await?,
+    )
 }
 
 /// One version of the policy.
 #[utoipa::path(tag = "policies", operation_id = "get_sla_policy_version", security(("bearer" = [])),
-    params(("version" = i64, Path, description = "The version")),
-    responses(
-        (status = 200, description = "That version", body = PolicyView),
-        (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
-    ))]
+    params(("version" = i64, Path, description = "The version"), PolicyQuery),
+    responses((status = 200, description = "That version", body = PolicyView)))]
 #[get("/api/v1/policies/sla/versions/{version}")]
 pub async fn get_sla_policy_version(
-    state: web::Data<AppState>,
-    _caller: Caller,
+    ctx: Ctx,
     version: web::Path<i64>,
+    q: web::Query<PolicyQuery>,
 ) -> ApiResult<HttpResponse> {
-    let version = version.into_inner();
-    view(state.run(move |conn| Ok(sla::policy_version(conn, version)?)).await?)
+    let (owner, version) = (q.owner(&ctx), version.into_inner());
+    view(ctx.run(move |conn| Ok(sla::policy_version(conn, owner.as_deref(), version)?)).await?)
 }
 
-/// Edit the policy (administrators; `If-Match` with the version in force): stores a new
-/// version. Clocks already running keep the version they started under.
+/// Edit the policy (`If-Match` with the version in force): stores a new version. The group's
+/// needs `RulesManage` (its admin, its customer-service manager); the template
+/// (`?template=true`) needs `CalendarsManage` (platform operators). Clocks already running
+/// keep the version they started under.
 #[utoipa::path(tag = "policies", operation_id = "update_sla_policy", security(("bearer" = [])),
-    params(("If-Match" = String, Header, pattern = r#"^(W/)?"?[1-9][0-9]{0,17}"?$"#, description = "The `ETag` of the version in force")),
-    request_body = PolicyDoc,
-    responses(
-        (status = 200, description = "The new version", body = PolicyView),
-        (status = 403, description = "Only administrators edit the policy", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "A newer version exists (`stale_version`)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No `If-Match` (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
-    ))]
+    params(PolicyQuery), request_body = PolicyDoc,
+    responses((status = 200, description = "The new version", body = PolicyView)))]
 #[put("/api/v1/policies/sla")]
 pub async fn update_sla_policy(
-    state: web::Data<AppState>,
-    caller: Caller,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (if_match, q): (IfMatch, web::Query<PolicyQuery>),
     body: Body<PolicyDoc>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::CalendarsManage)?;
-    let policy = parse_policy(&body.into_inner())?;
-    let now = state.clock.now();
-    let stored = state
-        .run(move |conn| Ok(sla::put_policy(conn, if_match.0, &policy, caller.actor(), now)?))
+    let owner = q.owner(&ctx);
+    let needed =
+        if owner.is_some() { Permission::RulesManage } else { Permission::CalendarsManage };
+    ctx.caller.require(needed)?;
+    let (policy, now, acting) = (parse_policy(&body.into_inner())?, ctx.now(), ctx.caller.acting());
+    let stored = ctx
+        .run(move |conn| {
+            Ok(sla::put_policy(conn, &acting, owner.as_deref(), if_match.0, &policy, now)?)
+        })
         .await?;
     view(stored)
 }

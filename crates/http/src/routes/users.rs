@@ -1,23 +1,26 @@
 //! Users of the caller's group: created, listed, changed and disabled by administrators.
 //! Disabling a user or setting his password revokes his refresh tokens at once.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
-use kefu_persistence::users::{self, NewUser, User, UserChanges, UserFilter};
+use kefu_persistence::{
+    org::archive,
+    users::{self, NewUser, User, UserChanges, UserFilter},
+};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    auth::{Caller, password},
+    auth::password,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::{page_request, text_filter},
-    page_type,
-    problem::{ApiError, ApiResult},
-    respond::{created, tagged},
-    state::AppState,
+    list::text_filter,
+    list_query, page_type,
+    problem::ApiResult,
+    respond::{created, ok},
     time::local,
 };
 
@@ -93,50 +96,28 @@ pub struct UserPatch {
     pub disabled: Option<bool>,
 }
 
-/// Filters and paging of the user list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only users whose sign-in name starts with this.
-    #[param(max_length = 64)]
-    pub username_prefix: Option<String>,
-    /// Only disabled (`true`) or only active (`false`) users.
-    pub disabled: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the user list.
+    UserQuery {
+        /// Only users whose sign-in name starts with this.
+        #[param(max_length = 64)]
+        username_prefix: Option<String>,
+        /// Only disabled (`true`) or only active (`false`) users.
+        disabled: Option<bool>,
+    }
+);
 
 /// Create a user in the caller's group.
 #[utoipa::path(tag = "users", operation_id = "create_user", security(("bearer" = [])),
     request_body = NewUserRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = UserView)))]
 #[post("/api/v1/users")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewUserRequest>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::UsersWrite)?;
+pub async fn create_user(ctx: Ctx, body: Body<NewUserRequest>) -> ApiResult<HttpResponse> {
+    let (scope, r, now) = (ctx.caller.scope(Permission::UsersWrite)?, body.into_inner(), ctx.now());
     scope.require_group()?;
-    let new = body.into_inner();
-    let now = state.clock.now();
-    let user = state
-        .run(move |conn| {
-            let hash = password::hash(&new.password).map_err(ApiError::Internal)?;
-            let new = NewUser {
-                username: new.username,
-                display_name: new.display_name,
-                password_hash: hash,
-                is_admin: false,
-            };
-            let rid = scope.request_id.as_deref();
-            Ok(users::create_in(conn, Some(&scope.group_id), new, scope.actor.clone(), rid, now)?)
-        })
-        .await?;
+    let password_hash = password::hash_off_worker(r.password).await?;
+    let new = NewUser { username: r.username, display_name: r.display_name, password_hash };
+    let user = ctx.run(move |conn| Ok(users::create(conn, &scope, &new, now)?)).await?;
     Ok(created(format!("/api/v1/users/{}", user.id), user.version, &UserView::from(user)))
 }
 
@@ -144,19 +125,15 @@ pub async fn create_user(
 #[utoipa::path(tag = "users", operation_id = "list_users", security(("bearer" = [])),
     params(UserQuery), responses((status = 200, description = "A page of users", body = UserPage)))]
 #[get("/api/v1/users")]
-pub async fn list_users(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: web::Query<UserQuery>,
-) -> ApiResult<web::Json<UserPage>> {
-    let scope = caller.scope(Permission::UsersRead)?;
+pub async fn list_users(ctx: Ctx, query: web::Query<UserQuery>) -> ApiResult<web::Json<UserPage>> {
+    let scope = ctx.caller.scope(Permission::UsersRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let req = q.list_request()?;
     let filter = UserFilter {
         username_prefix: text_filter("username_prefix", q.username_prefix, 64)?,
         disabled: q.disabled,
     };
-    let found = state.run(move |conn| Ok(users::list(conn, &scope, &filter, &page)?)).await?;
+    let found = ctx.run(move |conn| Ok(users::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(UserPage::from_page(found, UserView::from)))
 }
 
@@ -165,14 +142,10 @@ pub async fn list_users(
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, description = "The user; `ETag` is set", body = UserView)))]
 #[get("/api/v1/users/{id}")]
-pub async fn get_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::UsersRead)?;
-    let user = state.run(move |conn| Ok(users::get_within(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, user.version, &UserView::from(user)))
+pub async fn get_user(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let (scope, now) = (ctx.caller.scope(Permission::UsersRead)?, ctx.now());
+    let user = ctx.run(move |conn| Ok(users::get_within(conn, &scope, &id, now)?)).await?;
+    Ok(ok(user.version, &UserView::from(user)))
 }
 
 /// Change, disable or enable a user (with `If-Match`).
@@ -181,28 +154,18 @@ pub async fn get_user(
     responses((status = 200, description = "The changed user; new `ETag`", body = UserView)))]
 #[patch("/api/v1/users/{id}")]
 pub async fn update_user(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<UserPatch>,
 ) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::UsersWrite)?;
-    let patch = body.into_inner();
-    let now = state.clock.now();
-    let user = state
-        .run(move |conn| {
-            let password_hash = match &patch.password {
-                Some(p) => Some(password::hash(p).map_err(ApiError::Internal)?),
-                None => None,
-            };
-            let changes = UserChanges {
-                display_name: patch.display_name,
-                password_hash,
-                disabled: patch.disabled,
-            };
-            Ok(users::update(conn, &scope, &id, if_match.0, changes, now)?)
-        })
+    let (scope, p, now) = (ctx.caller.scope(Permission::UsersWrite)?, body.into_inner(), ctx.now());
+    let changes = UserChanges {
+        display_name: p.display_name,
+        password_hash: password::hash_some(p.password).await?,
+        disabled_at: archive(p.disabled, now),
+    };
+    let user = ctx
+        .run(move |conn| Ok(users::update(conn, &scope, &id, if_match.0, &changes, now)?))
         .await?;
-    Ok(tagged(StatusCode::OK, user.version, &UserView::from(user)))
+    Ok(ok(user.version, &UserView::from(user)))
 }

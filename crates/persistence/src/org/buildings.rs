@@ -2,17 +2,21 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use serde::Serialize;
 
-use super::{archived_at, expect_version, projects};
+use super::{archived, archived_flag, projects};
 use crate::{
-    db::DbConnection,
+    db::{Conn, transaction},
     error::StoreError,
-    identity_schema::buildings,
-    ids::{from_db, new_id, to_db},
-    scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
+    ids::new_id,
+    kit::{Audited, ListRequest, Page, new_row, page, resource},
+    schema::buildings,
+    scope::{Scope, taken},
 };
 
-scoped_table!(buildings { group: group_id, company: company_id, project: project_id });
+resource!(buildings => Building, BuildingChanges, "building" {
+    group: group_id, company: company_id, project: project_id
+});
 
 /// A stored building.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -40,109 +44,84 @@ pub struct Building {
 
 /// Creates a building in a project visible to `read` and within `write`.
 pub fn create(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     project_id: &str,
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<Building, StoreError> {
-    conn.transaction(|conn| {
-        let project = projects::get(conn, read, project_id)?;
-        write.require(Some(&project.company_id), Some(&project.id), None)?;
+    transaction(conn.raw(), |conn| {
+        let project = projects::find(conn, read, project_id)?;
+        write.require(&projects::place(&project))?;
         let id = new_id();
-        let at = to_db(now);
         diesel::insert_into(buildings::table)
             .values((
-                buildings::id.eq(&id),
-                buildings::group_id.eq(&project.group_id),
+                new_row!(buildings, &id, now),
+                (buildings::group_id.eq(&project.group_id), buildings::name.eq(name)),
                 buildings::company_id.eq(&project.company_id),
                 buildings::project_id.eq(&project.id),
-                buildings::name.eq(name),
-                buildings::created_at.eq(at),
-                buildings::updated_at.eq(at),
-                buildings::version.eq(1_i64),
             ))
             .execute(conn)
             .map_err(taken(format!("the project has a building named {name:?}")))?;
-        write.audit(
-            conn,
-            now,
-            "building.created",
-            ("building", &id),
-            serde_json::json!({"project_id": project.id, "name": name}),
-        )?;
-        get(conn, read, &id)
+        let payload = serde_json::json!({"project_id": project.id, "name": name});
+        created(conn, (read, write), &id, payload, now)
     })
 }
 
-/// A building within the caller's reach.
-pub fn get(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Building, StoreError> {
-    Ok(buildings::table
-        .filter(buildings::id.eq(id))
-        .filter(within(scope))
-        .select(Building::as_select())
-        .first(conn)?)
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct BuildingFilter {
+    /// Only this project's buildings.
+    pub project_id: Option<String>,
+    /// Only archived (`true`) or only current (`false`) ones.
+    pub archived: Option<bool>,
 }
 
-/// A page of the buildings within reach, optionally of one project.
+/// A page of the buildings within reach.
 pub fn list(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     scope: &Scope,
-    project_id: Option<&str>,
-    archived: Option<bool>,
-    page: &PageRequest,
+    filter: &BuildingFilter,
+    req: &ListRequest,
 ) -> Result<Page<Building>, StoreError> {
-    let mut q = buildings::table.filter(within(scope)).select(Building::as_select()).into_boxed();
-    if let Some(p) = project_id {
-        q = q.filter(buildings::project_id.eq(p.to_owned()));
-    }
-    match archived {
-        Some(true) => q = q.filter(buildings::archived_at.is_not_null()),
-        Some(false) => q = q.filter(buildings::archived_at.is_null()),
-        None => {}
-    }
-    let rows: Vec<Building> = paged!(q, buildings, page).load(conn)?;
-    Ok(Page::of(rows, page.limit, |b| &b.id))
+    let query = || {
+        let mut q = buildings::table.filter(within(scope)).into_boxed();
+        if let Some(p) = &filter.project_id {
+            q = q.filter(buildings::project_id.eq(p.clone()));
+        }
+        q.filter(archived(buildings::archived_at, filter.archived))
+    };
+    page!(conn.raw(), buildings, query, Building, req)
 }
 
-/// Renames, archives or restores a building visible under `read` and within `write`.
-#[allow(clippy::too_many_arguments)]
+/// Changes to a building; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset, Serialize)]
+#[diesel(table_name = buildings)]
+pub struct BuildingChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// Archive or restore.
+    #[serde(rename = "archived", serialize_with = "archived_flag")]
+    pub archived_at: Option<Option<NaiveDateTime>>,
+}
+
+impl Audited for BuildingChanges {
+    fn audit(&self) -> serde_json::Value {
+        serde_json::json!(self)
+    }
+    fn taken(&self) -> String {
+        format!("the project has a building named {:?}", self.name.as_deref().unwrap_or_default())
+    }
+}
+
+/// Changes a building visible under `read` and within `write`, if it is still at `expected`.
 pub fn update(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     id: &str,
-    expected_version: i64,
-    name: Option<&str>,
-    archived: Option<bool>,
+    expected: i64,
+    changes: &BuildingChanges,
     now: DateTime<Utc>,
 ) -> Result<Building, StoreError> {
-    conn.transaction(|conn| {
-        let before = get(conn, read, id)?;
-        write.require(Some(&before.company_id), Some(&before.project_id), None)?;
-        expect_version(before.version, expected_version)?;
-        let new_name = name.unwrap_or(&before.name);
-        diesel::update(buildings::table.filter(buildings::id.eq(id)))
-            .set((
-                buildings::name.eq(new_name),
-                buildings::archived_at.eq(archived_at(
-                    before.archived_at.map(from_db),
-                    archived,
-                    now,
-                )),
-                buildings::updated_at.eq(to_db(now)),
-                buildings::version.eq(buildings::version + 1),
-            ))
-            .execute(conn)
-            .map_err(taken(format!("the project has a building named {new_name:?}")))?;
-        write.audit(
-            conn,
-            now,
-            "building.updated",
-            ("building", id),
-            serde_json::json!({"name": name, "archived": archived}),
-        )?;
-        get(conn, read, id)
-    })
+    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
 }

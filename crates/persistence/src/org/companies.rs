@@ -1,21 +1,27 @@
-//! Companies (公司) of a group: developer, property management, brokerage/sales.
+//! Companies (公司) of a group: developer, property management, brokerage/sales. The worked
+//! example of a scoped resource: its record, its patch, its filters, its create; the kit does
+//! the rest (README, "Layout").
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_domain::org::CompanyKind;
+use serde::Serialize;
 
-use super::{archived_at, expect_version};
+use super::{archived, archived_flag};
 use crate::{
-    db::DbConnection,
+    db::{Conn, transaction},
     error::StoreError,
-    identity_schema::companies,
-    ids::{from_db, new_id, to_db},
-    scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
+    ids::new_id,
+    kit::{Audited, ListRequest, Page, new_row, page, resource},
+    schema::companies,
+    scope::{Scope, taken},
 };
 
-scoped_table!(companies { group: group_id, company: id });
+resource!(companies => Company, CompanyChanges, "company" { group: group_id, company: id });
 
 /// A stored company.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = companies)]
 pub struct Company {
     /// UUIDv7.
     pub id: String,
@@ -23,165 +29,101 @@ pub struct Company {
     pub group_id: String,
     /// Unique within the group.
     pub name: String,
-    /// `developer`, `property_management` or `brokerage`.
-    pub kind: String,
-    /// When it was archived.
-    pub archived_at: Option<DateTime<Utc>>,
-    /// When it was created.
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+    /// What it does.
+    #[diesel(deserialize_as = String)]
+    pub kind: CompanyKind,
+    /// When it was archived (naive UTC).
+    pub archived_at: Option<NaiveDateTime>,
+    /// When it was created (naive UTC).
+    pub created_at: NaiveDateTime,
+    /// When it last changed (naive UTC).
+    pub updated_at: NaiveDateTime,
     /// The ETag.
     pub version: i64,
 }
 
-#[derive(Queryable, Selectable)]
+/// Changes to a company; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, Serialize, AsChangeset)]
 #[diesel(table_name = companies)]
-struct Row {
-    id: String,
-    group_id: String,
-    name: String,
-    kind: String,
-    archived_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    version: i64,
+pub struct CompanyChanges {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new kind.
+    #[diesel(serialize_as = String)]
+    pub kind: Option<CompanyKind>,
+    /// Archive or restore ([`super::archive`]).
+    #[serde(rename = "archived", serialize_with = "archived_flag")]
+    pub archived_at: Option<Option<NaiveDateTime>>,
 }
 
-impl From<Row> for Company {
-    fn from(r: Row) -> Self {
-        Self {
-            id: r.id,
-            group_id: r.group_id,
-            name: r.name,
-            kind: r.kind,
-            archived_at: r.archived_at.map(from_db),
-            created_at: from_db(r.created_at),
-            updated_at: from_db(r.updated_at),
-            version: r.version,
-        }
+impl Audited for CompanyChanges {
+    fn audit(&self) -> serde_json::Value {
+        serde_json::json!(self)
+    }
+    fn taken(&self) -> String {
+        format!("a company named {:?} exists", self.name.as_deref().unwrap_or_default())
     }
 }
 
 /// Creates a company in the caller's group (needs a group-wide reach).
 pub fn create(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     scope: &Scope,
     name: &str,
-    kind: &str,
+    kind: CompanyKind,
     now: DateTime<Utc>,
 ) -> Result<Company, StoreError> {
     scope.require_group()?;
-    conn.transaction(|conn| {
+    transaction(conn.raw(), |conn| {
         let id = new_id();
-        let at = to_db(now);
         diesel::insert_into(companies::table)
             .values((
-                companies::id.eq(&id),
+                new_row!(companies, &id, now),
                 companies::group_id.eq(&scope.group_id),
                 companies::name.eq(name),
-                companies::kind.eq(kind),
-                companies::created_at.eq(at),
-                companies::updated_at.eq(at),
-                companies::version.eq(1_i64),
+                companies::kind.eq(kind.as_str()),
             ))
             .execute(conn)
             .map_err(taken(format!("a company named {name:?} exists")))?;
-        scope.audit(
-            conn,
-            now,
-            "company.created",
-            ("company", &id),
-            serde_json::json!({"name": name, "kind": kind}),
-        )?;
-        get(conn, scope, &id)
+        let payload = serde_json::json!({"name": name, "kind": kind});
+        created(conn, (scope, scope), &id, payload, now)
     })
-}
-
-/// A company within the caller's reach.
-pub fn get(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Company, StoreError> {
-    let row: Row = companies::table
-        .filter(companies::id.eq(id))
-        .filter(within(scope))
-        .select(Row::as_select())
-        .first(conn)?;
-    Ok(row.into())
 }
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub struct CompanyFilter {
     /// Only this kind.
-    pub kind: Option<String>,
+    pub kind: Option<CompanyKind>,
     /// Only archived (`true`) or only current (`false`) ones.
     pub archived: Option<bool>,
 }
 
 /// A page of the companies within reach.
 pub fn list(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     scope: &Scope,
-    filter: &Filter,
-    page: &PageRequest,
+    filter: &CompanyFilter,
+    req: &ListRequest,
 ) -> Result<Page<Company>, StoreError> {
-    let mut q = companies::table.filter(within(scope)).select(Row::as_select()).into_boxed();
-    if let Some(kind) = &filter.kind {
-        q = q.filter(companies::kind.eq(kind.clone()));
-    }
-    match filter.archived {
-        Some(true) => q = q.filter(companies::archived_at.is_not_null()),
-        Some(false) => q = q.filter(companies::archived_at.is_null()),
-        None => {}
-    }
-    let rows: Vec<Row> = paged!(q, companies, page).load(conn)?;
-    Ok(Page::of(rows.into_iter().map(Company::from).collect(), page.limit, |c| &c.id))
+    let query = || {
+        let mut q = companies::table.filter(within(scope)).into_boxed();
+        if let Some(kind) = filter.kind {
+            q = q.filter(companies::kind.eq(kind.as_str()));
+        }
+        q.filter(archived(companies::archived_at, filter.archived))
+    };
+    page!(conn.raw(), companies, query, Company, req)
 }
 
-/// What to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct Changes {
-    /// A new name.
-    pub name: Option<String>,
-    /// A new kind.
-    pub kind: Option<String>,
-    /// Archive or restore.
-    pub archived: Option<bool>,
-}
-
-/// Changes a company visible under `read` and within `write`, at `expected_version`.
+/// Changes a company visible under `read` and within `write`, if it is still at `expected`.
 pub fn update(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     id: &str,
-    expected_version: i64,
-    changes: &Changes,
+    expected: i64,
+    changes: &CompanyChanges,
     now: DateTime<Utc>,
 ) -> Result<Company, StoreError> {
-    conn.transaction(|conn| {
-        let before = get(conn, read, id)?;
-        write.require(Some(&before.id), None, None)?;
-        expect_version(before.version, expected_version)?;
-        let name = changes.name.as_deref().unwrap_or(&before.name);
-        diesel::update(companies::table.filter(companies::id.eq(id)))
-            .set((
-                companies::name.eq(name),
-                companies::kind.eq(changes.kind.as_deref().unwrap_or(&before.kind)),
-                companies::archived_at.eq(archived_at(before.archived_at, changes.archived, now)),
-                companies::updated_at.eq(to_db(now)),
-                companies::version.eq(companies::version + 1),
-            ))
-            .execute(conn)
-            .map_err(taken(format!("a company named {name:?} exists")))?;
-        write.audit(
-            conn,
-            now,
-            "company.updated",
-            ("company", id),
-            serde_json::json!({
-                "name": changes.name, "kind": changes.kind, "archived": changes.archived,
-            }),
-        )?;
-        get(conn, read, id)
-    })
+    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
 }

@@ -3,18 +3,22 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_domain::org::DepartmentKind;
+use serde::Serialize;
 
-use super::{archived_at, companies, expect_version};
+use super::{archived, archived_flag, companies};
 use crate::{
-    db::DbConnection,
+    db::{Conn, DbConnection, transaction},
     error::StoreError,
-    identity_schema::departments,
-    ids::{from_db, new_id, to_db},
-    schema::users,
-    scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
+    ids::new_id,
+    kit::{Audited, ListRequest, Page, new_row, page, resource},
+    schema::{departments, users},
+    scope::{Scope, taken},
 };
 
-scoped_table!(departments { group: group_id, company: company_id, department: id });
+resource!(departments => Department, DepartmentChanges, "department" {
+    group: group_id, company: company_id, department: id
+});
 
 /// A stored department.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -28,8 +32,9 @@ pub struct Department {
     pub company_id: String,
     /// Unique within the company.
     pub name: String,
-    /// `customer_center`, `engineering`, `marketing`, …
-    pub kind: String,
+    /// What it does.
+    #[diesel(deserialize_as = String)]
+    pub kind: DepartmentKind,
     /// The coordinator (a user of the group).
     pub coordinator_id: Option<String>,
     /// When it was archived (naive UTC).
@@ -57,159 +62,115 @@ fn check_coordinator(
 }
 
 /// A department to create.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewDepartment {
     /// Its company.
     pub company_id: String,
     /// Its name.
     pub name: String,
     /// Its kind.
-    pub kind: String,
+    pub kind: DepartmentKind,
     /// Its coordinator.
     pub coordinator_id: Option<String>,
 }
 
 /// Creates a department in a company visible to `read` and within `write`.
 pub fn create(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     new: &NewDepartment,
     now: DateTime<Utc>,
 ) -> Result<Department, StoreError> {
-    conn.transaction(|conn| {
-        let company = companies::get(conn, read, &new.company_id)?;
-        write.require(Some(&company.id), None, None)?;
+    transaction(conn.raw(), |conn| {
+        let company = companies::find(conn, read, &new.company_id)?;
+        write.require(&companies::place(&company))?;
         check_coordinator(conn, &company.group_id, new.coordinator_id.as_deref())?;
         let id = new_id();
-        let at = to_db(now);
         diesel::insert_into(departments::table)
             .values((
-                departments::id.eq(&id),
-                departments::group_id.eq(&company.group_id),
-                departments::company_id.eq(&company.id),
-                departments::name.eq(&new.name),
-                departments::kind.eq(&new.kind),
+                new_row!(departments, &id, now),
+                (departments::group_id.eq(&company.group_id), departments::name.eq(&new.name)),
+                (departments::company_id.eq(&company.id), departments::kind.eq(new.kind.as_str())),
                 departments::coordinator_id.eq(&new.coordinator_id),
-                departments::created_at.eq(at),
-                departments::updated_at.eq(at),
-                departments::version.eq(1_i64),
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a department named {:?}", new.name)))?;
-        write.audit(
-            conn,
-            now,
-            "department.created",
-            ("department", &id),
-            serde_json::json!({
-                "company_id": company.id, "name": new.name, "kind": new.kind,
-                "coordinator_id": new.coordinator_id,
-            }),
-        )?;
-        get(conn, read, &id)
+        let payload = serde_json::json!({
+            "company_id": company.id, "name": new.name, "kind": new.kind,
+            "coordinator_id": new.coordinator_id,
+        });
+        created(conn, (read, write), &id, payload, now)
     })
-}
-
-/// A department within the caller's reach.
-pub fn get(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Department, StoreError> {
-    Ok(departments::table
-        .filter(departments::id.eq(id))
-        .filter(within(scope))
-        .select(Department::as_select())
-        .first(conn)?)
 }
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub struct DepartmentFilter {
     /// Only this company's departments.
     pub company_id: Option<String>,
     /// Only this kind.
-    pub kind: Option<String>,
+    pub kind: Option<DepartmentKind>,
     /// Only archived (`true`) or only current (`false`) ones.
     pub archived: Option<bool>,
 }
 
 /// A page of the departments within reach.
 pub fn list(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     scope: &Scope,
-    filter: &Filter,
-    page: &PageRequest,
+    filter: &DepartmentFilter,
+    req: &ListRequest,
 ) -> Result<Page<Department>, StoreError> {
-    let mut q =
-        departments::table.filter(within(scope)).select(Department::as_select()).into_boxed();
-    if let Some(c) = &filter.company_id {
-        q = q.filter(departments::company_id.eq(c.clone()));
-    }
-    if let Some(k) = &filter.kind {
-        q = q.filter(departments::kind.eq(k.clone()));
-    }
-    match filter.archived {
-        Some(true) => q = q.filter(departments::archived_at.is_not_null()),
-        Some(false) => q = q.filter(departments::archived_at.is_null()),
-        None => {}
-    }
-    let rows: Vec<Department> = paged!(q, departments, page).load(conn)?;
-    Ok(Page::of(rows, page.limit, |d| &d.id))
+    let query = || {
+        let mut q = departments::table.filter(within(scope)).into_boxed();
+        if let Some(c) = &filter.company_id {
+            q = q.filter(departments::company_id.eq(c.clone()));
+        }
+        if let Some(kind) = filter.kind {
+            q = q.filter(departments::kind.eq(kind.as_str()));
+        }
+        q.filter(archived(departments::archived_at, filter.archived))
+    };
+    page!(conn.raw(), departments, query, Department, req)
 }
 
-/// What to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct Changes {
+/// Changes to a department; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset, Serialize)]
+#[diesel(table_name = departments)]
+pub struct DepartmentChanges {
     /// A new name.
     pub name: Option<String>,
     /// A new kind.
-    pub kind: Option<String>,
-    /// A new coordinator.
+    #[diesel(serialize_as = String)]
+    pub kind: Option<DepartmentKind>,
+    /// A new coordinator (a user of the group).
     pub coordinator_id: Option<String>,
     /// Archive or restore.
-    pub archived: Option<bool>,
+    #[serde(rename = "archived", serialize_with = "archived_flag")]
+    pub archived_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Changes a department visible under `read` and within `write`, at `expected_version`.
+impl Audited for DepartmentChanges {
+    fn audit(&self) -> serde_json::Value {
+        serde_json::json!(self)
+    }
+    fn taken(&self) -> String {
+        let name = self.name.as_deref().unwrap_or_default();
+        format!("the company has a department named {name:?}")
+    }
+}
+
+/// Changes a department visible under `read` and within `write`, if it is still at `expected`.
 pub fn update(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     id: &str,
-    expected_version: i64,
-    changes: &Changes,
+    expected: i64,
+    changes: &DepartmentChanges,
     now: DateTime<Utc>,
 ) -> Result<Department, StoreError> {
-    conn.transaction(|conn| {
-        let before = get(conn, read, id)?;
-        write.require(Some(&before.company_id), None, Some(&before.id))?;
-        expect_version(before.version, expected_version)?;
-        check_coordinator(conn, &before.group_id, changes.coordinator_id.as_deref())?;
-        let name = changes.name.as_deref().unwrap_or(&before.name);
-        diesel::update(departments::table.filter(departments::id.eq(id)))
-            .set((
-                departments::name.eq(name),
-                departments::kind.eq(changes.kind.as_deref().unwrap_or(&before.kind)),
-                departments::coordinator_id
-                    .eq(changes.coordinator_id.clone().or(before.coordinator_id.clone())),
-                departments::archived_at.eq(archived_at(
-                    before.archived_at.map(from_db),
-                    changes.archived,
-                    now,
-                )),
-                departments::updated_at.eq(to_db(now)),
-                departments::version.eq(departments::version + 1),
-            ))
-            .execute(conn)
-            .map_err(taken(format!("the company has a department named {name:?}")))?;
-        write.audit(
-            conn,
-            now,
-            "department.updated",
-            ("department", id),
-            serde_json::json!({
-                "name": changes.name, "kind": changes.kind,
-                "coordinator_id": changes.coordinator_id, "archived": changes.archived,
-            }),
-        )?;
-        get(conn, read, id)
+    transaction(conn.raw(), |conn| {
+        check_coordinator(conn, &write.group_id, changes.coordinator_id.as_deref())?;
+        cas(conn, read, write, id, expected, changes, now)
     })
 }

@@ -9,23 +9,46 @@ pub mod projects;
 pub mod units;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::{
+    BoxableExpression, ExpressionMethods,
+    expression::AsExpression,
+    sql_types::{Bool, Nullable, Timestamp},
+};
+use serde::Serializer;
 
-use crate::ids::to_db;
+use crate::{db::MultiBackend, ids::to_db};
 
-/// The `archived_at` after a change: archiving keeps the first instant, un-archiving clears it.
-pub(crate) fn archived_at(
-    before: Option<DateTime<Utc>>,
-    archived: Option<bool>,
-    now: DateTime<Utc>,
-) -> Option<NaiveDateTime> {
-    match archived {
-        Some(true) => Some(to_db(before.unwrap_or(now))),
-        Some(false) => None,
-        None => before.map(to_db),
+/// An archive change as a patch carries it: `None` leaves the record as it is, `Some(Some(t))`
+/// archives it at `t`, `Some(None)` restores it.
+pub type Archive = Option<Option<NaiveDateTime>>;
+
+/// The archive change of `archived` (`true` archive, `false` restore) made at `now`.
+pub fn archive(archived: Option<bool>, now: DateTime<Utc>) -> Archive {
+    archived.map(|a| a.then(|| to_db(now)))
+}
+
+/// An archive change in the audit trail: `true`, `false` or `null` (unchanged).
+pub(crate) fn archived_flag<S: Serializer>(archive: &Archive, s: S) -> Result<S::Ok, S::Error> {
+    match archive {
+        None => s.serialize_none(),
+        Some(at) => s.serialize_bool(at.is_some()),
     }
 }
 
-/// Whether a version matches, else the stale-version error.
-pub(crate) fn expect_version(current: i64, expected: i64) -> Result<(), crate::StoreError> {
-    if current == expected { Ok(()) } else { Err(crate::StoreError::StaleVersion { current }) }
+/// The list filter on an `archived_at` column: only archived (`true`), only current (`false`)
+/// or both (`None`).
+pub(crate) fn archived<T, C>(
+    column: C,
+    wanted: Option<bool>,
+) -> Box<dyn BoxableExpression<T, MultiBackend, SqlType = Bool>>
+where
+    C: ExpressionMethods + AsExpression<Nullable<Timestamp>> + Copy + 'static,
+    diesel::dsl::IsNull<C>: BoxableExpression<T, MultiBackend, SqlType = Bool>,
+    diesel::dsl::IsNotNull<C>: BoxableExpression<T, MultiBackend, SqlType = Bool>,
+{
+    match wanted {
+        Some(true) => Box::new(column.is_not_null()),
+        Some(false) => Box::new(column.is_null()),
+        None => Box::new(diesel::dsl::sql::<Bool>("1 = 1")),
+    }
 }

@@ -3,17 +3,21 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use serde::Serialize;
 
-use super::{archived_at, companies, expect_version};
+use super::{archived, archived_flag, companies};
 use crate::{
-    db::DbConnection,
+    db::{Conn, transaction},
     error::StoreError,
-    identity_schema::projects,
-    ids::{from_db, new_id, to_db},
-    scope::{Page, PageRequest, Scope, paged, scoped_table, taken},
+    ids::new_id,
+    kit::{Audited, ListRequest, Page, new_row, page, resource},
+    schema::projects,
+    scope::{Scope, taken},
 };
 
-scoped_table!(projects { group: group_id, company: company_id, project: id });
+resource!(projects => Project, ProjectChanges, "project" {
+    group: group_id, company: company_id, project: id
+});
 
 /// A stored project.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -43,13 +47,6 @@ pub struct Project {
     pub version: i64,
 }
 
-impl Project {
-    /// When it was archived.
-    pub fn archived(&self) -> Option<DateTime<Utc>> {
-        self.archived_at.map(from_db)
-    }
-}
-
 /// A project to create.
 #[derive(Debug, Clone, Default)]
 pub struct NewProject {
@@ -67,55 +64,33 @@ pub struct NewProject {
 
 /// Creates a project under a company visible to `read` and within `write`.
 pub fn create(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     new: &NewProject,
     now: DateTime<Utc>,
 ) -> Result<Project, StoreError> {
-    conn.transaction(|conn| {
-        let company = companies::get(conn, read, &new.company_id)?;
-        write.require(Some(&company.id), None, None)?;
+    transaction(conn.raw(), |conn| {
+        let company = companies::find(conn, read, &new.company_id)?;
+        write.require(&companies::place(&company))?;
         let id = new_id();
-        let at = to_db(now);
         diesel::insert_into(projects::table)
             .values((
-                projects::id.eq(&id),
-                projects::group_id.eq(&company.group_id),
-                projects::company_id.eq(&company.id),
-                projects::name.eq(&new.name),
-                projects::city.eq(&new.city),
+                new_row!(projects, &id, now),
+                (projects::group_id.eq(&company.group_id), projects::company_id.eq(&company.id)),
+                (projects::name.eq(&new.name), projects::city.eq(&new.city)),
                 projects::cs_contact.eq(&new.cs_contact),
                 projects::property_contact.eq(&new.property_contact),
-                projects::created_at.eq(at),
-                projects::updated_at.eq(at),
-                projects::version.eq(1_i64),
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a project named {:?}", new.name)))?;
-        write.audit(
-            conn,
-            now,
-            "project.created",
-            ("project", &id),
-            serde_json::json!({"company_id": company.id, "name": new.name}),
-        )?;
-        get(conn, read, &id)
+        let payload = serde_json::json!({"company_id": company.id, "name": new.name});
+        created(conn, (read, write), &id, payload, now)
     })
-}
-
-/// A project within the caller's reach.
-pub fn get(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Project, StoreError> {
-    Ok(projects::table
-        .filter(projects::id.eq(id))
-        .filter(within(scope))
-        .select(Project::as_select())
-        .first(conn)?)
 }
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub struct ProjectFilter {
     /// Only this company's projects.
     pub company_id: Option<String>,
     /// Only archived (`true`) or only current (`false`) ones.
@@ -124,79 +99,60 @@ pub struct Filter {
 
 /// A page of the projects within reach.
 pub fn list(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     scope: &Scope,
-    filter: &Filter,
-    page: &PageRequest,
+    filter: &ProjectFilter,
+    req: &ListRequest,
 ) -> Result<Page<Project>, StoreError> {
-    let mut q = projects::table.filter(within(scope)).select(Project::as_select()).into_boxed();
-    if let Some(c) = &filter.company_id {
-        q = q.filter(projects::company_id.eq(c.clone()));
-    }
-    match filter.archived {
-        Some(true) => q = q.filter(projects::archived_at.is_not_null()),
-        Some(false) => q = q.filter(projects::archived_at.is_null()),
-        None => {}
-    }
-    let rows: Vec<Project> = paged!(q, projects, page).load(conn)?;
-    Ok(Page::of(rows, page.limit, |p| &p.id))
+    let query = || {
+        let mut q = projects::table.filter(within(scope)).into_boxed();
+        if let Some(c) = &filter.company_id {
+            q = q.filter(projects::company_id.eq(c.clone()));
+        }
+        q.filter(archived(projects::archived_at, filter.archived))
+    };
+    page!(conn.raw(), projects, query, Project, req)
 }
 
-/// What to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct Changes {
+/// Changes to a project; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset, Serialize)]
+#[diesel(table_name = projects)]
+pub struct ProjectChanges {
     /// A new name.
     pub name: Option<String>,
     /// A new city.
     pub city: Option<String>,
-    /// A new customer-service contact (JSON).
+    /// A new customer-service contact (JSON; personal data, never audited).
+    #[serde(skip)]
     pub cs_contact: Option<String>,
-    /// A new property contact (JSON).
+    /// A new property contact (JSON; personal data, never audited).
+    #[serde(skip)]
     pub property_contact: Option<String>,
     /// Archive or restore.
-    pub archived: Option<bool>,
+    #[serde(rename = "archived", serialize_with = "archived_flag")]
+    pub archived_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Changes a project visible under `read` and within `write`, at `expected_version`.
+impl Audited for ProjectChanges {
+    fn audit(&self) -> serde_json::Value {
+        let mut payload = serde_json::json!(self);
+        payload["contacts_changed"] =
+            (self.cs_contact.is_some() || self.property_contact.is_some()).into();
+        payload
+    }
+    fn taken(&self) -> String {
+        format!("the company has a project named {:?}", self.name.as_deref().unwrap_or_default())
+    }
+}
+
+/// Changes a project visible under `read` and within `write`, if it is still at `expected`.
 pub fn update(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     id: &str,
-    expected_version: i64,
-    changes: &Changes,
+    expected: i64,
+    changes: &ProjectChanges,
     now: DateTime<Utc>,
 ) -> Result<Project, StoreError> {
-    conn.transaction(|conn| {
-        let before = get(conn, read, id)?;
-        write.require(Some(&before.company_id), Some(&before.id), None)?;
-        expect_version(before.version, expected_version)?;
-        let name = changes.name.as_deref().unwrap_or(&before.name);
-        let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
-        diesel::update(projects::table.filter(projects::id.eq(id)))
-            .set((
-                projects::name.eq(name),
-                projects::city.eq(keep(&changes.city, &before.city)),
-                projects::cs_contact.eq(keep(&changes.cs_contact, &before.cs_contact)),
-                projects::property_contact
-                    .eq(keep(&changes.property_contact, &before.property_contact)),
-                projects::archived_at.eq(archived_at(before.archived(), changes.archived, now)),
-                projects::updated_at.eq(to_db(now)),
-                projects::version.eq(projects::version + 1),
-            ))
-            .execute(conn)
-            .map_err(taken(format!("the company has a project named {name:?}")))?;
-        write.audit(
-            conn,
-            now,
-            "project.updated",
-            ("project", id),
-            serde_json::json!({
-                "name": changes.name, "city": changes.city, "contacts_changed":
-                changes.cs_contact.is_some() || changes.property_contact.is_some(),
-                "archived": changes.archived,
-            }),
-        )?;
-        get(conn, read, id)
-    })
+    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
 }

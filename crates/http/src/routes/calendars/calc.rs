@@ -3,10 +3,10 @@
 //! official schedules (`coverage`).
 
 use actix_web::{get, web};
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use kefu_domain::{
-    calendar::{BusinessCalendar, CalendarError, Coverage},
+    calendar::{BusinessCalendar, CalendarDayKind, CalendarError, Coverage, DayOfWeek},
     duration::SlaDuration,
 };
 use kefu_persistence::calendars;
@@ -15,9 +15,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{date_param, instant_param};
 use crate::{
-    auth::Caller,
-    problem::{ApiError, ApiResult, Problem},
-    state::AppState,
+    ctx::Ctx,
+    problem::{ApiError, ApiResult},
 };
 
 /// An instant as answered: RFC 3339 in the calendar's zone.
@@ -29,8 +28,9 @@ fn calc_error(field: &str, e: CalendarError) -> ApiError {
     ApiError::field(field, e.code(), e.to_string())
 }
 
-async fn load(state: &AppState, id: String) -> ApiResult<BusinessCalendar> {
-    state.run(move |conn| Ok(calendars::load(conn, &id)?)).await
+async fn load(ctx: &Ctx, id: String) -> ApiResult<BusinessCalendar> {
+    let scope = ctx.caller.calendars();
+    ctx.run(move |conn| Ok(calendars::load(conn, &scope, &id)?)).await
 }
 
 /// `start` and `duration` of a due calculation.
@@ -66,16 +66,7 @@ pub struct DueAnswer {
     pub working_days_crossed: u32,
     /// `scheduled` when every day crossed lies in a year with an official schedule;
     /// `assumed` when some year had none (weekends only were assumed).
-    #[schema(pattern = "^(scheduled|assumed)$")]
-    pub coverage: String,
-}
-
-fn coverage(c: Coverage) -> String {
-    match c {
-        Coverage::Scheduled => "scheduled",
-        Coverage::Assumed => "assumed",
-    }
-    .to_owned()
+    pub coverage: Coverage,
 }
 
 /// When is it due: `start` plus `duration` on this calendar.
@@ -83,12 +74,10 @@ fn coverage(c: Coverage) -> String {
     params(("id" = String, Path, description = "Calendar id"), DueQuery),
     responses(
         (status = 200, description = "The due instant", body = DueAnswer),
-        (status = 404, description = "No such calendar", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/calendars/{id}/due")]
 pub async fn get_calendar_due(
-    state: web::Data<AppState>,
-    _caller: Caller,
+    ctx: Ctx,
     id: web::Path<String>,
     query: web::Query<DueQuery>,
 ) -> ApiResult<web::Json<DueAnswer>> {
@@ -98,7 +87,7 @@ pub async fn get_calendar_due(
             ApiError::field("duration", e.code(), e.to_string())
         })?;
     let id = id.into_inner();
-    let calendar = load(&state, id.clone()).await?;
+    let calendar = load(&ctx, id.clone()).await?;
     let due = calendar.add(start, &duration).map_err(|e| calc_error("duration", e))?;
     let tz = calendar.time_zone();
     Ok(web::Json(DueAnswer {
@@ -108,7 +97,7 @@ pub async fn get_calendar_due(
         duration: duration.to_string(),
         due: zoned(due.at, tz),
         working_days_crossed: due.working_days_crossed,
-        coverage: coverage(due.coverage),
+        coverage: due.coverage,
     }))
 }
 
@@ -142,25 +131,22 @@ pub struct ElapsedAnswer {
     params(("id" = String, Path, description = "Calendar id"), ElapsedQuery),
     responses(
         (status = 200, description = "The working time", body = ElapsedAnswer),
-        (status = 404, description = "No such calendar", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/calendars/{id}/elapsed")]
 pub async fn get_calendar_elapsed(
-    state: web::Data<AppState>,
-    _caller: Caller,
+    ctx: Ctx,
     id: web::Path<String>,
     query: web::Query<ElapsedQuery>,
 ) -> ApiResult<web::Json<ElapsedAnswer>> {
     let from = instant_param("from", &query.from)?;
     let to = instant_param("to", &query.to)?;
     let id = id.into_inner();
-    let calendar = load(&state, id.clone()).await?;
+    let calendar = load(&ctx, id.clone()).await?;
     let elapsed = calendar.elapsed(from, to).map_err(|e| calc_error("to", e))?;
-    let day = calendar.standard_day().num_seconds().max(1);
     Ok(web::Json(ElapsedAnswer {
         calendar_id: id,
         working_seconds: elapsed.num_seconds(),
-        working_days: (elapsed.num_seconds() as f64 / day as f64 * 100.0).round() / 100.0,
+        working_days: calendar.in_working_days(elapsed),
     }))
 }
 
@@ -197,12 +183,10 @@ pub struct ReportDueAnswer {
     params(("id" = String, Path, description = "Calendar id"), ReportDueQuery),
     responses(
         (status = 200, description = "The applicable due", body = ReportDueAnswer),
-        (status = 404, description = "No such calendar", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/calendars/{id}/report-due")]
 pub async fn get_calendar_report_due(
-    state: web::Data<AppState>,
-    _caller: Caller,
+    ctx: Ctx,
     id: web::Path<String>,
     query: web::Query<ReportDueQuery>,
 ) -> ApiResult<web::Json<ReportDueAnswer>> {
@@ -216,40 +200,22 @@ pub async fn get_calendar_report_due(
         _ => return Err(ApiError::field("due", "required", "give exactly one of due or date")),
     };
     let id = id.into_inner();
-    let calendar = load(&state, id.clone()).await?;
+    let calendar = load(&ctx, id.clone()).await?;
     let tz = calendar.time_zone();
-    let (nominal_text, due) = match nominal {
+    let (nominal, due) = match nominal {
         Nominal::At(at) => {
-            (zoned(at, tz), calendar.report_due(at).map_err(|e| calc_error("due", e))?)
+            (zoned(at, tz), calendar.report_due_at(at).map_err(|e| calc_error("due", e))?)
         }
-        Nominal::Date(date) => (
-            date.to_string(),
-            calendar.report_due_by_date(date).map_err(|e| calc_error("date", e))?,
-        ),
-    };
-    let moved = match nominal {
-        Nominal::At(at) => due != at,
-        Nominal::Date(date) => due.with_timezone(&tz).date_naive() != date,
+        Nominal::Date(date) => {
+            (date.to_string(), calendar.report_due_on(date).map_err(|e| calc_error("date", e))?)
+        }
     };
     Ok(web::Json(ReportDueAnswer {
         calendar_id: id,
-        nominal: nominal_text,
-        due: zoned(due, tz),
-        moved,
+        nominal,
+        due: zoned(due.due, tz),
+        moved: due.moved,
     }))
-}
-
-fn weekday_name(day: chrono::Weekday) -> &'static str {
-    use chrono::Weekday::*;
-    match day {
-        Mon => "monday",
-        Tue => "tuesday",
-        Wed => "wednesday",
-        Thu => "thursday",
-        Fri => "friday",
-        Sat => "saturday",
-        Sun => "sunday",
-    }
 }
 
 /// A range of dates.
@@ -271,19 +237,19 @@ pub struct DaysQuery {
 pub struct DayAnswer {
     /// The date.
     pub date: String,
-    /// Its weekday, in English.
-    pub weekday: String,
+    /// Its weekday.
+    pub weekday: DayOfWeek,
     /// Whether it has working time.
     pub working: bool,
     /// `regular` (no override: the weekly hours apply), `holiday`, `workday` (an adjusted
     /// working day, 调休上班) or `half_day`.
-    pub kind: String,
+    pub kind: CalendarDayKind,
     /// The override's name, if any.
     pub name: Option<String>,
     /// Its working blocks (empty when none).
     pub hours: String,
     /// `scheduled` when its year has an official schedule, else `assumed`.
-    pub coverage: String,
+    pub coverage: Coverage,
 }
 
 /// Day by day: which dates are working days, and their hours.
@@ -302,12 +268,10 @@ pub struct DaysAnswer {
     params(("id" = String, Path, description = "Calendar id"), DaysQuery),
     responses(
         (status = 200, description = "The days", body = DaysAnswer),
-        (status = 404, description = "No such calendar", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/calendars/{id}/days")]
 pub async fn list_calendar_days(
-    state: web::Data<AppState>,
-    _caller: Caller,
+    ctx: Ctx,
     id: web::Path<String>,
     query: web::Query<DaysQuery>,
 ) -> ApiResult<web::Json<DaysAnswer>> {
@@ -321,31 +285,20 @@ pub async fn list_calendar_days(
         ));
     }
     let id = id.into_inner();
-    let calendar = load(&state, id.clone()).await?;
-    let overrides: std::collections::HashMap<NaiveDate, (&str, &str)> = calendar
-        .config()
-        .schedules
-        .iter()
-        .flat_map(|s| s.days())
-        .map(|d| (d.date(), (d.kind().as_str(), d.name())))
-        .collect();
+    let calendar = load(&ctx, id.clone()).await?;
     let items = from
         .iter_days()
         .take_while(|d| *d <= to)
         .map(|date| {
-            let hours = calendar.hours_on(date);
-            let (kind, name) = match overrides.get(&date) {
-                Some((kind, name)) => (*kind, Some((*name).to_owned()).filter(|n| !n.is_empty())),
-                None => ("regular", None),
-            };
+            let day = calendar.day_info(date);
             DayAnswer {
                 date: date.to_string(),
-                weekday: weekday_name(date.weekday()).to_owned(),
-                working: calendar.is_working_day(date),
-                kind: kind.to_owned(),
-                name,
-                hours: hours.to_string(),
-                coverage: coverage(calendar.coverage(date.year())),
+                weekday: day.weekday,
+                working: day.working,
+                kind: day.kind,
+                name: day.name,
+                hours: day.hours,
+                coverage: day.coverage,
             }
         })
         .collect();

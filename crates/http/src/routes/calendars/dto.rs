@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
+    page_type,
     problem::{ApiError, FieldError},
     time::local,
 };
@@ -124,6 +125,13 @@ pub struct NewCalendar {
     /// The length of `1WD` in minutes (default 450).
     #[schema(minimum = 1, maximum = 1440)]
     pub standard_day_minutes: Option<u32>,
+    /// A template whose yearly holiday schedules the calendar inherits (next year's reach it
+    /// the day the platform loads them) unless it puts a year of its own.
+    #[schema(min_length = 1, max_length = 64)]
+    pub base_calendar_id: Option<String>,
+    /// Make a deployment-wide template instead of a calendar of the caller's group (platform
+    /// operators; the default for a caller outside every group).
+    pub template: Option<bool>,
 }
 
 /// A calendar's settings, replaced whole (`PUT`). Holiday schedules are managed per year.
@@ -179,27 +187,34 @@ pub fn settings(
 
 /// A year that has an official schedule.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct YearInfo {
+pub struct YearView {
     /// The year.
     pub year: i32,
     /// The notice the schedule restates.
     pub source: Option<String>,
+    /// Whether the year comes from the template the calendar is based on.
+    pub inherited: bool,
 }
 
 /// A calendar.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": "019ab2f4-7c1e-7d31-9a55-3f1c2b8e4d10", "name": "中国大陆 Mainland China",
+    "group_id": "019ab2f0-0000-7000-8000-000000000001", "base_calendar_id": "019ab2f4-0000-7000-8000-000000000001",
     "is_default": true, "time_zone": "Asia/Shanghai",
     "week": {"monday": "09:00-12:00;13:30-18:00", "tuesday": "09:00-12:00;13:30-18:00",
     "wednesday": "09:00-12:00;13:30-18:00", "thursday": "09:00-12:00;13:30-18:00",
     "friday": "09:00-12:00;13:30-18:00", "saturday": "", "sunday": ""},
     "standard_day_minutes": 450,
-    "years": [{"year": 2025, "source": "国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号), 2024-11-12"},
-              {"year": 2026, "source": "国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04"}],
+    "years": [{"year": 2025, "source": "国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号), 2024-11-12", "inherited": true},
+              {"year": 2026, "source": "国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04", "inherited": true}],
     "created_at": "2026-11-23T09:00:00+08:00", "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
 pub struct CalendarView {
     /// Id (UUIDv7).
     pub id: String,
+    /// The group that owns it; `null` for a deployment-wide template.
+    pub group_id: Option<String>,
+    /// The template whose years it inherits.
+    pub base_calendar_id: Option<String>,
     /// What people call it.
     pub name: String,
     /// Whether it is used when nothing else is named.
@@ -211,7 +226,7 @@ pub struct CalendarView {
     /// The length of `1WD` in minutes.
     pub standard_day_minutes: u32,
     /// Years with an official holiday schedule; other years assume weekends only.
-    pub years: Vec<YearInfo>,
+    pub years: Vec<YearView>,
     /// When it was created.
     pub created_at: DateTime<FixedOffset>,
     /// When it last changed (settings or schedules).
@@ -225,14 +240,22 @@ impl From<CalendarRecord> for CalendarView {
         Self {
             week: WeekHours::from(&r.week),
             id: r.id,
+            group_id: r.group_id,
+            base_calendar_id: r.base_calendar_id,
             name: r.name,
             is_default: r.is_default,
             time_zone: r.time_zone,
             standard_day_minutes: r.standard_day_minutes,
-            years: r.years.into_iter().map(|(year, source)| YearInfo { year, source }).collect(),
+            years: r
+                .years
+                .into_iter()
+                .map(|y| YearView { year: y.year, source: y.source, inherited: y.inherited })
+                .collect(),
             created_at: local(r.created_at),
             updated_at: local(r.updated_at),
             version: r.version,
         }
     }
 }
+
+page_type!(CalendarPage, CalendarView, "A page of calendars.");

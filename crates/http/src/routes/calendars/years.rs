@@ -2,18 +2,16 @@
 //! Next year's official schedule is loaded the day the State Council publishes it.
 
 use actix_web::{HttpResponse, delete, get, put, web};
-use kefu_domain::access::Permission;
 use kefu_domain::calendar::{ImportError, Position, YearSchedule};
-use kefu_persistence::{calendars, sla, transaction};
+use kefu_persistence::calendars;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::{
-    auth::Caller,
     body::{self, RawBody},
-    problem::{ApiError, ApiResult, FieldError, Problem},
-    state::AppState,
+    ctx::Ctx,
+    problem::{ApiError, ApiResult, FieldError},
 };
 
 /// One dated override.
@@ -116,12 +114,10 @@ fn check_year(year: i32) -> Result<(), ApiError> {
         (status = 200, description = "The schedule", content(
             (YearDocument = "application/json"),
             (String = "text/csv", example = "date,kind,name,blocks\n2026-10-01,holiday,国庆节 National Day,\n"))),
-        (status = 404, description = "No such calendar, or no schedule for that year", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/calendars/{id}/years/{year}")]
 pub async fn get_calendar_year(
-    state: web::Data<AppState>,
-    _caller: Caller,
+    ctx: Ctx,
     path: web::Path<(String, i32)>,
     query: web::Query<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -130,9 +126,9 @@ pub async fn get_calendar_year(
         Some("csv") => true,
         Some(_) => return Err(ApiError::field("format", "invalid_enum", "must be json or csv")),
     };
-    let (id, year) = path.into_inner();
-    let schedule = state
-        .run(move |conn| calendars::get_year(conn, &id, year)?.ok_or(ApiError::NotFound))
+    let ((id, year), scope) = (path.into_inner(), ctx.caller.calendars());
+    let schedule = ctx
+        .run(move |conn| calendars::get_year(conn, &scope, &id, year)?.ok_or(ApiError::NotFound))
         .await?;
     Ok(if csv {
         HttpResponse::Ok()
@@ -158,19 +154,16 @@ pub async fn get_calendar_year(
         (String = "text/csv", example = "date,kind,name,blocks\n2027-01-01,holiday,元旦 New Year's Day,\n"))),
     responses(
         (status = 200, description = "Stored", body = YearPut),
-        (status = 403, description = "Only administrators change calendars", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such calendar", body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/calendars/{id}/years/{year}")]
 pub async fn put_calendar_year(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     path: web::Path<(String, i32)>,
     query: web::Query<SourceQuery>,
     raw: RawBody,
 ) -> ApiResult<web::Json<YearPut>> {
-    caller.require(Permission::CalendarsManage)?;
-    let (id, year) = path.into_inner();
+    let ((id, year), scope) = (path.into_inner(), ctx.caller.calendars());
+    let path_id = id.clone();
     check_year(year)?;
     let schedule = if raw.is_json() {
         let doc: YearDocument = body::parse(&raw.bytes)?;
@@ -198,23 +191,12 @@ pub async fn put_calendar_year(
         return Err(ApiError::UnsupportedMediaType);
     }
     .map_err(|e| ApiError::Validation(vec![import_problem(&e)]))?;
-    let now = state.clock.now();
-    let put = state
-        .run(move |conn| {
-            let actor = caller.actor();
-            transaction(conn, |conn| {
-                calendars::put_year(conn, &id, &schedule, actor.clone(), now)?;
-                let recomputed_clocks = sla::recompute_calendar(conn, &id, actor, now)?;
-                Ok(YearPut {
-                    calendar_id: id,
-                    year,
-                    source: schedule.source().map(str::to_owned),
-                    days: schedule.days().len(),
-                    recomputed_clocks,
-                })
-            })
-        })
-        .await?;
+    let now = ctx.now();
+    let source = schedule.source().map(str::to_owned);
+    let days = schedule.days().len();
+    let recomputed_clocks =
+        ctx.run(move |conn| Ok(calendars::put_year(conn, &scope, &id, &schedule, now)?)).await?;
+    let put = YearPut { calendar_id: path_id, year, source, days, recomputed_clocks };
     Ok(web::Json(put))
 }
 
@@ -224,29 +206,13 @@ pub async fn put_calendar_year(
     params(("id" = String, Path, description = "Calendar id"), ("year" = i32, Path, description = "The year")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Only administrators change calendars", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such calendar, or no schedule for that year", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/calendars/{id}/years/{year}")]
 pub async fn delete_calendar_year(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     path: web::Path<(String, i32)>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Permission::CalendarsManage)?;
-    let (id, year) = path.into_inner();
-    let now = state.clock.now();
-    state
-        .run(move |conn| {
-            let actor = caller.actor();
-            transaction(conn, |conn| {
-                if !calendars::delete_year(conn, &id, year, actor.clone(), now)? {
-                    return Err(ApiError::NotFound);
-                }
-                sla::recompute_calendar(conn, &id, actor, now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    let ((id, year), scope, now) = (path.into_inner(), ctx.caller.calendars(), ctx.now());
+    ctx.run(move |conn| Ok(calendars::delete_year(conn, &scope, &id, year, now)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,26 +1,25 @@
 //! Buildings (楼栋) of a project.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
-use kefu_persistence::{
-    ids::from_db,
-    org::buildings::{self, Building},
+use kefu_persistence::org::{
+    archive,
+    buildings::{self, Building, BuildingChanges, BuildingFilter},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::scopes;
 use crate::{
-    auth::Caller,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::{page_request, text_filter},
-    page_type,
+    list::text_filter,
+    list_query, page_type,
     problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    respond::{created, ok},
     time::local,
 };
 
@@ -50,8 +49,8 @@ impl From<Building> for BuildingView {
     fn from(b: Building) -> Self {
         Self {
             archived: b.archived_at.is_some(),
-            created_at: local(from_db(b.created_at)),
-            updated_at: local(from_db(b.updated_at)),
+            created_at: local(b.created_at),
+            updated_at: local(b.updated_at),
             id: b.id,
             project_id: b.project_id,
             name: b.name,
@@ -87,38 +86,26 @@ pub struct BuildingPatch {
     pub archived: Option<bool>,
 }
 
-/// Filters and paging of the building list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct BuildingQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only this project's buildings.
-    #[param(max_length = 64)]
-    pub project_id: Option<String>,
-    /// Only archived (`true`) or only current (`false`) ones.
-    pub archived: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the building list.
+    BuildingQuery {
+        /// Only this project's buildings.
+        #[param(max_length = 64)]
+        project_id: Option<String>,
+        /// Only archived (`true`) or only current (`false`) ones.
+        archived: Option<bool>,
+    }
+);
 
 /// Create a building in a project (`OrgWrite` over the project).
 #[utoipa::path(tag = "org", operation_id = "create_building", security(("bearer" = [])),
     request_body = NewBuilding,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = BuildingView)))]
 #[post("/api/v1/org/buildings")]
-pub async fn create_building(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewBuilding>,
-) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let r = body.into_inner();
-    let now = state.clock.now();
-    let b = state
-        .run(move |conn| Ok(buildings::create(conn, &read, &write, &r.project_id, &r.name, now)?))
+pub async fn create_building(ctx: Ctx, body: Body<NewBuilding>) -> ApiResult<HttpResponse> {
+    let ((read, write), r, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let b = ctx
+        .run(move |conn| Ok(buildings::create(conn, (&read, &write), &r.project_id, &r.name, now)?))
         .await?;
     Ok(created(format!("/api/v1/org/buildings/{}", b.id), b.version, &BuildingView::from(b)))
 }
@@ -128,18 +115,15 @@ pub async fn create_building(
     params(BuildingQuery), responses((status = 200, description = "A page of buildings", body = BuildingPage)))]
 #[get("/api/v1/org/buildings")]
 pub async fn list_buildings(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<BuildingQuery>,
 ) -> ApiResult<web::Json<BuildingPage>> {
-    let scope = caller.scope(Permission::OrgRead)?;
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
-    let project = text_filter("project_id", q.project_id, 64)?;
-    let archived = q.archived;
-    let found = state
-        .run(move |conn| Ok(buildings::list(conn, &scope, project.as_deref(), archived, &page)?))
-        .await?;
+    let req = q.list_request()?;
+    let project_id = text_filter("project_id", q.project_id, 64)?;
+    let filter = BuildingFilter { project_id, archived: q.archived };
+    let found = ctx.run(move |conn| Ok(buildings::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(BuildingPage::from_page(found, BuildingView::from)))
 }
 
@@ -148,14 +132,10 @@ pub async fn list_buildings(
     params(("id" = String, Path, description = "Building id")),
     responses((status = 200, description = "The building; `ETag` is set", body = BuildingView)))]
 #[get("/api/v1/org/buildings/{id}")]
-pub async fn get_building(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::OrgRead)?;
-    let b = state.run(move |conn| Ok(buildings::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, b.version, &BuildingView::from(b)))
+pub async fn get_building(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
+    let b = ctx.run(move |conn| Ok(buildings::get(conn, &scope, &id)?)).await?;
+    Ok(ok(b.version, &BuildingView::from(b)))
 }
 
 /// Rename, archive or restore a building (with `If-Match`).
@@ -164,20 +144,16 @@ pub async fn get_building(
     responses((status = 200, description = "The changed building; new `ETag`", body = BuildingView)))]
 #[patch("/api/v1/org/buildings/{id}")]
 pub async fn update_building(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<BuildingPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let p = body.into_inner();
-    let now = state.clock.now();
-    let b = state
+    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let changes = BuildingChanges { name: p.name, archived_at: archive(p.archived, now) };
+    let b = ctx
         .run(move |conn| {
-            let name = p.name.as_deref();
-            Ok(buildings::update(conn, &read, &write, &id, if_match.0, name, p.archived, now)?)
+            Ok(buildings::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
         })
         .await?;
-    Ok(tagged(StatusCode::OK, b.version, &BuildingView::from(b)))
+    Ok(ok(b.version, &BuildingView::from(b)))
 }

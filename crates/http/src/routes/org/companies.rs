@@ -1,48 +1,28 @@
-//! Companies (公司) of the group: developer, property management, brokerage/sales.
+//! Companies (公司) of the group: developer, property management, brokerage/sales. The worked
+//! example of a resource's HTTP side: its views and bodies, then one short handler per
+//! operation (README, "Layout").
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::Permission;
-use kefu_persistence::org::companies::{self, Changes, Company, Filter};
+use kefu_domain::{access::Permission, org::CompanyKind};
+use kefu_persistence::org::{
+    archive,
+    companies::{self, Company, CompanyChanges, CompanyFilter},
+};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::scopes;
 use crate::{
-    auth::Caller,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::page_request,
-    page_type,
+    list_query, page_type,
     problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    respond::{created, ok},
     time::local,
 };
-
-/// What a company does.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum CompanyKind {
-    /// Developer (开发商).
-    Developer,
-    /// Property management (物业公司).
-    PropertyManagement,
-    /// Brokerage and sales (经纪/销售).
-    Brokerage,
-}
-
-impl CompanyKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Developer => "developer",
-            Self::PropertyManagement => "property_management",
-            Self::Brokerage => "brokerage",
-        }
-    }
-}
 
 /// A company as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,8 +34,8 @@ pub struct CompanyView {
     pub id: String,
     /// Unique within the group.
     pub name: String,
-    /// `developer`, `property_management` or `brokerage`.
-    pub kind: String,
+    /// What it does.
+    pub kind: CompanyKind,
     /// Whether it is archived.
     pub archived: bool,
     /// When it was created.
@@ -108,38 +88,25 @@ pub struct CompanyPatch {
     pub archived: Option<bool>,
 }
 
-/// Filters and paging of the company list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CompanyQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only this kind.
-    pub kind: Option<CompanyKind>,
-    /// Only archived (`true`) or only current (`false`) ones.
-    pub archived: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the company list.
+    CompanyQuery {
+        /// Only this kind.
+        kind: Option<CompanyKind>,
+        /// Only archived (`true`) or only current (`false`) ones.
+        archived: Option<bool>,
+    }
+);
 
 /// Create a company (group-wide `OrgWrite`).
 #[utoipa::path(tag = "org", operation_id = "create_company", security(("bearer" = [])),
     request_body = NewCompany,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = CompanyView)))]
 #[post("/api/v1/org/companies")]
-pub async fn create_company(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewCompany>,
-) -> ApiResult<HttpResponse> {
-    let (_, write) = scopes(&caller)?;
-    let new = body.into_inner();
-    let now = state.clock.now();
-    let c = state
-        .run(move |conn| Ok(companies::create(conn, &write, &new.name, new.kind.as_str(), now)?))
-        .await?;
+pub async fn create_company(ctx: Ctx, body: Body<NewCompany>) -> ApiResult<HttpResponse> {
+    let ((_, write), new, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let c =
+        ctx.run(move |conn| Ok(companies::create(conn, &write, &new.name, new.kind, now)?)).await?;
     Ok(created(format!("/api/v1/org/companies/{}", c.id), c.version, &CompanyView::from(c)))
 }
 
@@ -148,15 +115,12 @@ pub async fn create_company(
     params(CompanyQuery), responses((status = 200, description = "A page of companies", body = CompanyPage)))]
 #[get("/api/v1/org/companies")]
 pub async fn list_companies(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: web::Query<CompanyQuery>,
+    ctx: Ctx,
+    q: web::Query<CompanyQuery>,
 ) -> ApiResult<web::Json<CompanyPage>> {
-    let scope = caller.scope(Permission::OrgRead)?;
-    let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = Filter { kind: q.kind.map(|k| k.as_str().to_owned()), archived: q.archived };
-    let found = state.run(move |conn| Ok(companies::list(conn, &scope, &filter, &page)?)).await?;
+    let (scope, req) = (ctx.caller.scope(Permission::OrgRead)?, q.list_request()?);
+    let filter = CompanyFilter { kind: q.kind, archived: q.archived };
+    let found = ctx.run(move |conn| Ok(companies::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(CompanyPage::from_page(found, CompanyView::from)))
 }
 
@@ -165,14 +129,10 @@ pub async fn list_companies(
     params(("id" = String, Path, description = "Company id")),
     responses((status = 200, description = "The company; `ETag` is set", body = CompanyView)))]
 #[get("/api/v1/org/companies/{id}")]
-pub async fn get_company(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::OrgRead)?;
-    let c = state.run(move |conn| Ok(companies::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, c.version, &CompanyView::from(c)))
+pub async fn get_company(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
+    let c = ctx.run(move |conn| Ok(companies::get(conn, &scope, &id)?)).await?;
+    Ok(ok(c.version, &CompanyView::from(c)))
 }
 
 /// Change, archive or restore a company (with `If-Match`).
@@ -181,21 +141,17 @@ pub async fn get_company(
     responses((status = 200, description = "The changed company; new `ETag`", body = CompanyView)))]
 #[patch("/api/v1/org/companies/{id}")]
 pub async fn update_company(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<CompanyPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let p = body.into_inner();
+    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
     let changes =
-        Changes { name: p.name, kind: p.kind.map(|k| k.as_str().to_owned()), archived: p.archived };
-    let now = state.clock.now();
-    let c = state
+        CompanyChanges { name: p.name, kind: p.kind, archived_at: archive(p.archived, now) };
+    let c = ctx
         .run(move |conn| {
-            Ok(companies::update(conn, &read, &write, &id, if_match.0, &changes, now)?)
+            Ok(companies::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
         })
         .await?;
-    Ok(tagged(StatusCode::OK, c.version, &CompanyView::from(c)))
+    Ok(ok(c.version, &CompanyView::from(c)))
 }

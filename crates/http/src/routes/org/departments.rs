@@ -1,64 +1,27 @@
 //! Departments (部门) of a company, each with a coordinator (接口人) for work orders (R-WO-1).
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::Permission;
-use kefu_persistence::{
-    ids::from_db,
-    org::departments::{self, Changes, Department, Filter, NewDepartment},
+use kefu_domain::{access::Permission, org::DepartmentKind};
+use kefu_persistence::org::{
+    archive,
+    departments::{self, Department, DepartmentChanges, DepartmentFilter, NewDepartment},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::scopes;
 use crate::{
-    auth::Caller,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::{page_request, text_filter},
-    page_type,
+    list::text_filter,
+    list_query, page_type,
     problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    respond::{created, ok},
     time::local,
 };
-
-/// What a department does (R-WO-1).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DepartmentKind {
-    /// Customer center (客户中心).
-    CustomerCenter,
-    /// Production / engineering (工程).
-    Engineering,
-    /// Marketing (营销).
-    Marketing,
-    /// Cost control (成本).
-    CostControl,
-    /// Finance (财务).
-    Finance,
-    /// Administration (行政).
-    Administration,
-    /// Property service center (物业服务中心).
-    PropertyService,
-    /// Sales (销售).
-    Sales,
-    /// Brokerage (经纪).
-    Brokerage,
-    /// Anything else.
-    Other,
-}
-
-impl DepartmentKind {
-    /// The stored name.
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-}
 
 /// A department as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,7 +37,7 @@ pub struct DepartmentView {
     /// Unique within the company.
     pub name: String,
     /// What it does.
-    pub kind: String,
+    pub kind: DepartmentKind,
     /// The coordinator (a user id).
     pub coordinator_id: Option<String>,
     /// Whether it is archived.
@@ -91,8 +54,8 @@ impl From<Department> for DepartmentView {
     fn from(d: Department) -> Self {
         Self {
             archived: d.archived_at.is_some(),
-            created_at: local(from_db(d.created_at)),
-            updated_at: local(from_db(d.updated_at)),
+            created_at: local(d.created_at),
+            updated_at: local(d.updated_at),
             id: d.id,
             company_id: d.company_id,
             name: d.name,
@@ -141,24 +104,18 @@ pub struct DepartmentPatch {
     pub archived: Option<bool>,
 }
 
-/// Filters and paging of the department list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DepartmentQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only this company's departments.
-    #[param(max_length = 64)]
-    pub company_id: Option<String>,
-    /// Only this kind.
-    pub kind: Option<DepartmentKind>,
-    /// Only archived (`true`) or only current (`false`) ones.
-    pub archived: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the department list.
+    DepartmentQuery {
+        /// Only this company's departments.
+        #[param(max_length = 64)]
+        company_id: Option<String>,
+        /// Only this kind.
+        kind: Option<DepartmentKind>,
+        /// Only archived (`true`) or only current (`false`) ones.
+        archived: Option<bool>,
+    }
+);
 
 /// Create a department in a company (`OrgWrite` over the company).
 #[utoipa::path(tag = "org", operation_id = "create_department", security(("bearer" = [])),
@@ -166,20 +123,17 @@ pub struct DepartmentQuery {
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = DepartmentView)))]
 #[post("/api/v1/org/departments")]
 pub async fn create_department(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     body: Body<NewDepartmentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let r = body.into_inner();
+    let ((read, write), r, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
     let new = NewDepartment {
         company_id: r.company_id,
         name: r.name,
-        kind: r.kind.as_str(),
+        kind: r.kind,
         coordinator_id: r.coordinator_id,
     };
-    let now = state.clock.now();
-    let d = state.run(move |conn| Ok(departments::create(conn, &read, &write, &new, now)?)).await?;
+    let d = ctx.run(move |conn| Ok(departments::create(conn, (&read, &write), &new, now)?)).await?;
     Ok(created(format!("/api/v1/org/departments/{}", d.id), d.version, &DepartmentView::from(d)))
 }
 
@@ -189,19 +143,18 @@ pub async fn create_department(
     responses((status = 200, description = "A page of departments", body = DepartmentPage)))]
 #[get("/api/v1/org/departments")]
 pub async fn list_departments(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<DepartmentQuery>,
 ) -> ApiResult<web::Json<DepartmentPage>> {
-    let scope = caller.scope(Permission::OrgRead)?;
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = Filter {
+    let req = q.list_request()?;
+    let filter = DepartmentFilter {
         company_id: text_filter("company_id", q.company_id, 64)?,
-        kind: q.kind.map(DepartmentKind::as_str),
+        kind: q.kind,
         archived: q.archived,
     };
-    let found = state.run(move |conn| Ok(departments::list(conn, &scope, &filter, &page)?)).await?;
+    let found = ctx.run(move |conn| Ok(departments::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(DepartmentPage::from_page(found, DepartmentView::from)))
 }
 
@@ -210,14 +163,10 @@ pub async fn list_departments(
     params(("id" = String, Path, description = "Department id")),
     responses((status = 200, description = "The department; `ETag` is set", body = DepartmentView)))]
 #[get("/api/v1/org/departments/{id}")]
-pub async fn get_department(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::OrgRead)?;
-    let d = state.run(move |conn| Ok(departments::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, d.version, &DepartmentView::from(d)))
+pub async fn get_department(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
+    let d = ctx.run(move |conn| Ok(departments::get(conn, &scope, &id)?)).await?;
+    Ok(ok(d.version, &DepartmentView::from(d)))
 }
 
 /// Change, archive or restore a department (with `If-Match`).
@@ -226,25 +175,21 @@ pub async fn get_department(
     responses((status = 200, description = "The changed department; new `ETag`", body = DepartmentView)))]
 #[patch("/api/v1/org/departments/{id}")]
 pub async fn update_department(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<DepartmentPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let p = body.into_inner();
-    let changes = Changes {
+    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let changes = DepartmentChanges {
         name: p.name,
-        kind: p.kind.map(DepartmentKind::as_str),
+        kind: p.kind,
         coordinator_id: p.coordinator_id,
-        archived: p.archived,
+        archived_at: archive(p.archived, now),
     };
-    let now = state.clock.now();
-    let d = state
+    let d = ctx
         .run(move |conn| {
-            Ok(departments::update(conn, &read, &write, &id, if_match.0, &changes, now)?)
+            Ok(departments::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
         })
         .await?;
-    Ok(tagged(StatusCode::OK, d.version, &DepartmentView::from(d)))
+    Ok(ok(d.version, &DepartmentView::from(d)))
 }

@@ -1,26 +1,25 @@
 //! Projects (楼盘) and their customer-service and property contacts (R-RP-14).
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
-use kefu_persistence::{
-    ids::from_db,
-    org::projects::{self, Changes, Filter, NewProject, Project},
+use kefu_persistence::org::{
+    archive,
+    projects::{self, NewProject, Project, ProjectChanges, ProjectFilter},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::scopes;
 use crate::{
-    auth::Caller,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::{page_request, text_filter},
-    page_type,
+    list::text_filter,
+    list_query, page_type,
     problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    respond::{created, ok},
     time::local,
 };
 
@@ -92,8 +91,8 @@ impl From<Project> for ProjectView {
             customer_service_contact: from_json(p.cs_contact.as_deref()),
             property_contact: from_json(p.property_contact.as_deref()),
             archived: p.archived_at.is_some(),
-            created_at: local(from_db(p.created_at)),
-            updated_at: local(from_db(p.updated_at)),
+            created_at: local(p.created_at),
+            updated_at: local(p.updated_at),
             id: p.id,
             company_id: p.company_id,
             name: p.name,
@@ -145,34 +144,24 @@ pub struct ProjectPatch {
     pub archived: Option<bool>,
 }
 
-/// Filters and paging of the project list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProjectQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only this company's projects.
-    #[param(max_length = 64)]
-    pub company_id: Option<String>,
-    /// Only archived (`true`) or only current (`false`) ones.
-    pub archived: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the project list.
+    ProjectQuery {
+        /// Only this company's projects.
+        #[param(max_length = 64)]
+        company_id: Option<String>,
+        /// Only archived (`true`) or only current (`false`) ones.
+        archived: Option<bool>,
+    }
+);
 
 /// Create a project in a company (`OrgWrite` over the company).
 #[utoipa::path(tag = "org", operation_id = "create_project", security(("bearer" = [])),
     request_body = NewProjectRequest,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = ProjectView)))]
 #[post("/api/v1/org/projects")]
-pub async fn create_project(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewProjectRequest>,
-) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
+pub async fn create_project(ctx: Ctx, body: Body<NewProjectRequest>) -> ApiResult<HttpResponse> {
+    let (read, write) = scopes(&ctx.caller)?;
     let r = body.into_inner();
     let new = NewProject {
         company_id: r.company_id,
@@ -181,8 +170,8 @@ pub async fn create_project(
         cs_contact: to_json(r.customer_service_contact),
         property_contact: to_json(r.property_contact),
     };
-    let now = state.clock.now();
-    let p = state.run(move |conn| Ok(projects::create(conn, &read, &write, &new, now)?)).await?;
+    let now = ctx.now();
+    let p = ctx.run(move |conn| Ok(projects::create(conn, (&read, &write), &new, now)?)).await?;
     Ok(created(format!("/api/v1/org/projects/{}", p.id), p.version, &ProjectView::from(p)))
 }
 
@@ -191,16 +180,15 @@ pub async fn create_project(
     params(ProjectQuery), responses((status = 200, description = "A page of projects", body = ProjectPage)))]
 #[get("/api/v1/org/projects")]
 pub async fn list_projects(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<ProjectQuery>,
 ) -> ApiResult<web::Json<ProjectPage>> {
-    let scope = caller.scope(Permission::OrgRead)?;
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter =
-        Filter { company_id: text_filter("company_id", q.company_id, 64)?, archived: q.archived };
-    let found = state.run(move |conn| Ok(projects::list(conn, &scope, &filter, &page)?)).await?;
+    let req = q.list_request()?;
+    let company_id = text_filter("company_id", q.company_id, 64)?;
+    let filter = ProjectFilter { company_id, archived: q.archived };
+    let found = ctx.run(move |conn| Ok(projects::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(ProjectPage::from_page(found, ProjectView::from)))
 }
 
@@ -209,14 +197,10 @@ pub async fn list_projects(
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, description = "The project; `ETag` is set", body = ProjectView)))]
 #[get("/api/v1/org/projects/{id}")]
-pub async fn get_project(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::OrgRead)?;
-    let p = state.run(move |conn| Ok(projects::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, p.version, &ProjectView::from(p)))
+pub async fn get_project(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
+    let p = ctx.run(move |conn| Ok(projects::get(conn, &scope, &id)?)).await?;
+    Ok(ok(p.version, &ProjectView::from(p)))
 }
 
 /// Change, archive or restore a project (with `If-Match`).
@@ -225,24 +209,22 @@ pub async fn get_project(
     responses((status = 200, description = "The changed project; new `ETag`", body = ProjectView)))]
 #[patch("/api/v1/org/projects/{id}")]
 pub async fn update_project(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<ProjectPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let p = body.into_inner();
-    let changes = Changes {
+    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let changes = ProjectChanges {
         name: p.name,
         city: p.city,
         cs_contact: to_json(p.customer_service_contact),
         property_contact: to_json(p.property_contact),
-        archived: p.archived,
+        archived_at: archive(p.archived, now),
     };
-    let now = state.clock.now();
-    let p = state
-        .run(move |conn| Ok(projects::update(conn, &read, &write, &id, if_match.0, &changes, now)?))
+    let p = ctx
+        .run(move |conn| {
+            Ok(projects::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
+        })
         .await?;
-    Ok(tagged(StatusCode::OK, p.version, &ProjectView::from(p)))
+    Ok(ok(p.version, &ProjectView::from(p)))
 }

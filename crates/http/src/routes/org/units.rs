@@ -1,26 +1,25 @@
 //! Units (房号) of a building: what customers own.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
-use kefu_persistence::{
-    ids::from_db,
-    org::units::{self, Changes, Filter, Unit},
+use kefu_persistence::org::{
+    archive,
+    units::{self, Unit, UnitChanges, UnitFilter},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::scopes;
 use crate::{
-    auth::Caller,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::{page_request, text_filter},
-    page_type,
+    list::text_filter,
+    list_query, page_type,
     problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    respond::{created, ok},
     time::local,
 };
 
@@ -56,8 +55,8 @@ impl From<Unit> for UnitView {
     fn from(u: Unit) -> Self {
         Self {
             archived: u.archived_at.is_some(),
-            created_at: local(from_db(u.created_at)),
-            updated_at: local(from_db(u.updated_at)),
+            created_at: local(u.created_at),
+            updated_at: local(u.updated_at),
             id: u.id,
             project_id: u.project_id,
             building_id: u.building_id,
@@ -101,50 +100,31 @@ pub struct UnitPatch {
     pub archived: Option<bool>,
 }
 
-/// Filters and paging of the unit list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UnitQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only this project's units.
-    #[param(max_length = 64)]
-    pub project_id: Option<String>,
-    /// Only this building's units.
-    #[param(max_length = 64)]
-    pub building_id: Option<String>,
-    /// Only archived (`true`) or only current (`false`) ones.
-    pub archived: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the unit list.
+    UnitQuery {
+        /// Only this project's units.
+        #[param(max_length = 64)]
+        project_id: Option<String>,
+        /// Only this building's units.
+        #[param(max_length = 64)]
+        building_id: Option<String>,
+        /// Only archived (`true`) or only current (`false`) ones.
+        archived: Option<bool>,
+    }
+);
 
 /// Create a unit in a building (`OrgWrite` over its project).
 #[utoipa::path(tag = "org", operation_id = "create_unit", security(("bearer" = [])),
     request_body = NewUnit,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = UnitView)))]
 #[post("/api/v1/org/units")]
-pub async fn create_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewUnit>,
-) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let r = body.into_inner();
-    let now = state.clock.now();
-    let u = state
+pub async fn create_unit(ctx: Ctx, body: Body<NewUnit>) -> ApiResult<HttpResponse> {
+    let ((read, write), r, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let u = ctx
         .run(move |conn| {
-            Ok(units::create(
-                conn,
-                &read,
-                &write,
-                &r.building_id,
-                &r.number,
-                r.floor.as_deref(),
-                now,
-            )?)
+            let unit = (r.number.as_str(), r.floor.as_deref());
+            Ok(units::create(conn, (&read, &write), &r.building_id, unit, now)?)
         })
         .await?;
     Ok(created(format!("/api/v1/org/units/{}", u.id), u.version, &UnitView::from(u)))
@@ -154,20 +134,16 @@ pub async fn create_unit(
 #[utoipa::path(tag = "org", operation_id = "list_units", security(("bearer" = [])),
     params(UnitQuery), responses((status = 200, description = "A page of units", body = UnitPage)))]
 #[get("/api/v1/org/units")]
-pub async fn list_units(
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: web::Query<UnitQuery>,
-) -> ApiResult<web::Json<UnitPage>> {
-    let scope = caller.scope(Permission::OrgRead)?;
+pub async fn list_units(ctx: Ctx, query: web::Query<UnitQuery>) -> ApiResult<web::Json<UnitPage>> {
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
-    let filter = Filter {
+    let req = q.list_request()?;
+    let filter = UnitFilter {
         project_id: text_filter("project_id", q.project_id, 64)?,
         building_id: text_filter("building_id", q.building_id, 64)?,
         archived: q.archived,
     };
-    let found = state.run(move |conn| Ok(units::list(conn, &scope, &filter, &page)?)).await?;
+    let found = ctx.run(move |conn| Ok(units::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(UnitPage::from_page(found, UnitView::from)))
 }
 
@@ -176,14 +152,10 @@ pub async fn list_units(
     params(("id" = String, Path, description = "Unit id")),
     responses((status = 200, description = "The unit; `ETag` is set", body = UnitView)))]
 #[get("/api/v1/org/units/{id}")]
-pub async fn get_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::OrgRead)?;
-    let u = state.run(move |conn| Ok(units::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, u.version, &UnitView::from(u)))
+pub async fn get_unit(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
+    let u = ctx.run(move |conn| Ok(units::get(conn, &scope, &id)?)).await?;
+    Ok(ok(u.version, &UnitView::from(u)))
 }
 
 /// Change, archive or restore a unit (with `If-Match`).
@@ -192,18 +164,15 @@ pub async fn get_unit(
     responses((status = 200, description = "The changed unit; new `ETag`", body = UnitView)))]
 #[patch("/api/v1/org/units/{id}")]
 pub async fn update_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<UnitPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&caller)?;
-    let p = body.into_inner();
-    let changes = Changes { number: p.number, floor: p.floor, archived: p.archived };
-    let now = state.clock.now();
-    let u = state
-        .run(move |conn| Ok(units::update(conn, &read, &write, &id, if_match.0, &changes, now)?))
+    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let changes =
+        UnitChanges { number: p.number, floor: p.floor, archived_at: archive(p.archived, now) };
+    let u = ctx
+        .run(move |conn| Ok(units::update(conn, (&read, &write), &id, if_match.0, &changes, now)?))
         .await?;
-    Ok(tagged(StatusCode::OK, u.version, &UnitView::from(u)))
+    Ok(ok(u.version, &UnitView::from(u)))
 }

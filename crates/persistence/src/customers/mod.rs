@@ -2,19 +2,27 @@
 //! see one of the projects where he owns a unit. Phone numbers are personal data: the store
 //! hands them out whole only through [`phones`], which leaves an audit event every time.
 
+mod ownership;
+mod queries;
+mod row;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::{
-    db::DbConnection,
+    db::{Conn, DbConnection, transaction},
     error::StoreError,
-    identity_schema::{customer_units, customers},
-    ids::{from_db, new_id, to_db},
+    ids::new_id,
+    kit::new_row,
     org::units,
+    schema::{customer_units, customers},
     scope::{Filter, Scope},
 };
+pub use ownership::{add_unit, remove_unit};
+pub use queries::{CustomerChanges, CustomerFilter, list, phones, update};
+use row::CustomerRow;
 
 /// A unit a customer owns, with the dates node callbacks count from (R-T-12).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -47,45 +55,14 @@ pub struct Customer {
     pub phones: Vec<String>,
     /// The units he owns that the caller may see.
     pub units: Vec<Ownership>,
-    /// When the record was archived.
-    pub archived_at: Option<DateTime<Utc>>,
-    /// When it was created.
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+    /// When the record was archived (naive UTC).
+    pub archived_at: Option<NaiveDateTime>,
+    /// When it was created (naive UTC).
+    pub created_at: NaiveDateTime,
+    /// When it last changed (naive UTC).
+    pub updated_at: NaiveDateTime,
     /// The ETag.
     pub version: i64,
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = customers)]
-struct Row {
-    id: String,
-    group_id: String,
-    name: String,
-    phones: String,
-    archived_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    version: i64,
-}
-
-impl Row {
-    fn into_customer(self, units: Vec<Ownership>) -> Result<Customer, StoreError> {
-        let phones = serde_json::from_str(&self.phones)
-            .map_err(|e| StoreError::Corrupt(format!("customer {} phones: {e}", self.id)))?;
-        Ok(Customer {
-            id: self.id,
-            group_id: self.group_id,
-            name: self.name,
-            phones,
-            units,
-            archived_at: self.archived_at.map(from_db),
-            created_at: from_db(self.created_at),
-            updated_at: from_db(self.updated_at),
-            version: self.version,
-        })
-    }
 }
 
 /// Ownerships within the caller's reach.
@@ -110,6 +87,7 @@ pub fn within(scope: &Scope) -> Filter<customers::table> {
     if scope.reach.whole_group {
         return Box::new(in_group);
     }
+    // A subquery cannot hold a boxed condition: the reach is spelled out here.
     let owners = customer_units::table
         .filter(customer_units::group_id.eq(scope.group_id.clone()))
         .filter(
@@ -147,70 +125,66 @@ fn phones_json(phones: &[String]) -> Result<String, StoreError> {
     serde_json::to_string(phones).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Records that `customer_id` owns `unit` (found within `read`, covered by `write`).
+fn own(
+    conn: &mut DbConnection,
+    (read, write): (&Scope, &Scope),
+    customer_id: &str,
+    owned: &NewOwnership,
+) -> Result<units::Unit, StoreError> {
+    let unit = units::find(conn, read, &owned.unit_id)?;
+    write.require(&units::place(&unit))?;
+    diesel::insert_into(customer_units::table)
+        .values((
+            customer_units::customer_id.eq(customer_id),
+            customer_units::unit_id.eq(&unit.id),
+            customer_units::group_id.eq(&unit.group_id),
+            customer_units::company_id.eq(&unit.company_id),
+            customer_units::project_id.eq(&unit.project_id),
+            customer_units::contract_signed_on.eq(&owned.contract_signed_on),
+            customer_units::handed_over_on.eq(&owned.handed_over_on),
+        ))
+        .execute(conn)
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("he owns this unit already".into()),
+            other => other,
+        })?;
+    Ok(unit)
+}
+
 /// Creates a customer owning units visible to `read` and within `write`. Without units only a
 /// group-wide writer may create one (nobody narrower could see it afterwards).
 pub fn create(
-    conn: &mut DbConnection,
-    read: &Scope,
-    write: &Scope,
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
     new: &NewCustomer,
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {
-    conn.transaction(|conn| {
-        let mut owned = Vec::new();
-        for o in &new.units {
-            let unit = units::get(conn, read, &o.unit_id)?;
-            write.require(Some(&unit.company_id), Some(&unit.project_id), None)?;
-            owned.push((unit, o));
-        }
-        if owned.is_empty() {
-            write.require_group()?;
-        }
+    if new.units.is_empty() {
+        write.require_group()?;
+    }
+    transaction(conn.raw(), |conn| {
         let id = new_id();
-        let at = to_db(now);
         diesel::insert_into(customers::table)
             .values((
-                customers::id.eq(&id),
+                new_row!(customers, &id, now),
                 customers::group_id.eq(&write.group_id),
                 customers::name.eq(&new.name),
                 customers::phones.eq(phones_json(&new.phones)?),
-                customers::created_at.eq(at),
-                customers::updated_at.eq(at),
-                customers::version.eq(1_i64),
             ))
             .execute(conn)?;
-        for (unit, o) in &owned {
-            diesel::insert_into(customer_units::table)
-                .values((
-                    customer_units::customer_id.eq(&id),
-                    customer_units::unit_id.eq(&unit.id),
-                    customer_units::group_id.eq(&unit.group_id),
-                    customer_units::company_id.eq(&unit.company_id),
-                    customer_units::project_id.eq(&unit.project_id),
-                    customer_units::contract_signed_on.eq(&o.contract_signed_on),
-                    customer_units::handed_over_on.eq(&o.handed_over_on),
-                ))
-                .execute(conn)
-                .map_err(|e| match StoreError::from(e) {
-                    StoreError::Conflict(_) => {
-                        StoreError::Conflict("a unit is listed twice".into())
-                    }
-                    other => other,
-                })?;
+        let mut unit_ids = Vec::new();
+        for owned in &new.units {
+            unit_ids.push(own(conn, (read, write), &id, owned)?.id);
         }
         // Personal data stays out of the audit trail: ids only.
-        let unit_ids: Vec<&str> = owned.iter().map(|(u, _)| u.id.as_str()).collect();
-        write.audit(
-            conn,
-            now,
-            "customer.created",
-            ("customer", &id),
-            serde_json::json!({"unit_ids": unit_ids}),
-        )?;
-        get(conn, read, &id)
+        let payload = serde_json::json!({"unit_ids": unit_ids});
+        row::created(conn, (read, write), &id, payload, now)?;
+        find(conn, read, &id)
     })
 }
 
+/// The ownerships of `ids` within the caller's reach, in one query.
 fn ownerships(
     conn: &mut DbConnection,
     scope: &Scope,
@@ -229,16 +203,28 @@ fn ownerships(
     Ok(by_customer)
 }
 
-/// A customer within the caller's reach.
-pub fn get(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Customer, StoreError> {
-    let row: Row = customers::table
-        .filter(customers::id.eq(id))
-        .filter(within(scope))
-        .select(Row::as_select())
-        .first(conn)?;
-    let mut owned = ownerships(conn, scope, vec![row.id.clone()])?;
-    let units = owned.remove(&row.id).unwrap_or_default();
-    row.into_customer(units)
+/// Customers of `rows` with the units the caller may see, loaded in one query.
+fn with_units(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    rows: Vec<CustomerRow>,
+) -> Result<Vec<Customer>, StoreError> {
+    let mut owned = ownerships(conn, scope, rows.iter().map(|r| r.id.clone()).collect())?;
+    rows.into_iter()
+        .map(|row| {
+            let units = owned.remove(&row.id).unwrap_or_default();
+            row.into_customer(units)
+        })
+        .collect()
 }
 
-pub use crate::customer_queries::{CustomerChanges, CustomerFilter, list, phones, update};
+/// A customer within the caller's reach, inside a transaction.
+fn find(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Customer, StoreError> {
+    let row = row::find(conn, scope, id)?;
+    with_units(conn, scope, vec![row])?.pop().ok_or(StoreError::NotFound)
+}
+
+/// A customer within the caller's reach.
+pub fn get(conn: &mut Conn, scope: &Scope, id: &str) -> Result<Customer, StoreError> {
+    find(conn.raw(), scope, id)
+}

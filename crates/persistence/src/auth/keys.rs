@@ -4,11 +4,12 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 
 use crate::{
-    audit::{self, Actor, NewAuditEvent},
-    db::DbConnection,
+    audit::{Acting, Event},
+    db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::{from_db, to_db},
     schema::jwt_keys,
+    scope::Place,
 };
 
 /// One HS256 key. The newest unretired key signs; retired keys still verify until the tokens
@@ -41,11 +42,12 @@ impl std::fmt::Debug for JwtKey {
 /// Inserts the first key when the set is empty. Several nodes starting at once with the same
 /// seed derive the same `kid`, so the loser's insert is a harmless conflict.
 pub fn ensure_initial(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     kid: &str,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    let conn = conn.raw();
     let present: i64 = jwt_keys::table.count().get_result(conn)?;
     if present > 0 {
         return Ok(false);
@@ -76,12 +78,12 @@ fn insert(
 
 /// Makes `kid` the signing key and retires the others, with its audit event, in one transaction.
 pub fn rotate(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     kid: &str,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    conn.transaction(|conn| {
+    transaction(conn.raw(), |conn| {
         let retired: Vec<String> =
             diesel::update(jwt_keys::table.filter(jwt_keys::retired_at.is_null()))
                 .set((
@@ -91,18 +93,15 @@ pub fn rotate(
                 .returning(jwt_keys::kid)
                 .get_results(conn)?;
         insert(conn, kid, secret, now)?;
-        audit::record(
-            conn,
-            NewAuditEvent {
-                at: now,
-                actor: Actor::System,
-                action: "jwt_key.rotated",
-                subject_type: "jwt_key",
-                subject_id: Some(kid),
-                request_id: None,
-                payload: serde_json::json!({ "retired": retired }),
-            },
-        )?;
+        let event = Event {
+            at: now,
+            action: "jwt_key.rotated",
+            subject: ("jwt_key", kid),
+            group: None,
+            place: &Place::group(),
+            payload: serde_json::json!({ "retired": retired }),
+        };
+        Acting::system().record(conn, event)?;
         Ok(())
     })
 }
@@ -110,7 +109,7 @@ pub fn rotate(
 /// Keys that verify at `now`: the active ones and those retired less than `grace` ago.
 /// The first is the signing key (newest active).
 pub fn usable(
-    conn: &mut DbConnection,
+    conn: &mut Conn,
     now: DateTime<Utc>,
     grace: TimeDelta,
 ) -> Result<Vec<JwtKey>, StoreError> {
@@ -118,7 +117,7 @@ pub fn usable(
     let mut keys: Vec<JwtKey> = jwt_keys::table
         .filter(jwt_keys::retired_at.is_null().or(jwt_keys::retired_at.gt(cutoff)))
         .select(JwtKey::as_select())
-        .load(conn)?;
+        .load(conn.raw())?;
     keys.sort_by(|a, b| {
         (a.retired_at.is_some(), std::cmp::Reverse(a.created_at), &a.kid).cmp(&(
             b.retired_at.is_some(),
@@ -130,6 +129,18 @@ pub fn usable(
 }
 
 /// When a key was retired, as an instant.
+/// The newest unretired key: the one that signs new tokens.
+pub(crate) fn signer(conn: &mut DbConnection) -> Result<JwtKey, StoreError> {
+    jwt_keys::table
+        .filter(jwt_keys::retired_at.is_null())
+        .order((jwt_keys::created_at.desc(), jwt_keys::kid.desc()))
+        .select(JwtKey::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::Corrupt("no signing key".into()))
+}
+
+/// When the key was retired, if it was.
 pub fn retired_at(key: &JwtKey) -> Option<DateTime<Utc>> {
     key.retired_at.map(from_db)
 }

@@ -2,30 +2,57 @@
 //! (`138****5678`); the whole numbers come only from `GET /customers/{id}/phones`, for roles that
 //! need them, and each such read leaves an audit event.
 
-use actix_web::{HttpResponse, delete, get, http::StatusCode, patch, post, web};
+mod dto;
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use kefu_domain::access::Permission;
 use kefu_persistence::{
-    customer_ownership,
     customers::{self, CustomerChanges, CustomerFilter, NewCustomer, NewOwnership},
+    org::archive,
 };
 
-pub use super::customer_dto::{
+pub use dto::{
     CustomerPage, CustomerPatch, CustomerPhones, CustomerQuery, CustomerView, NewCustomerRequest,
     OwnedUnit, OwnedUnitView, PhoneNumber,
 };
 
+use kefu_domain::phone;
+use kefu_persistence::scope::Scope;
+
 use crate::{
-    auth::Caller,
     body::Body,
+    ctx::Ctx,
     etag::IfMatch,
-    list::{page_request, phone_filter, text_filter},
-    problem::ApiResult,
-    respond::{created, tagged},
-    state::AppState,
+    list::text_filter,
+    problem::{ApiError, ApiResult},
+    respond::{created, ok},
 };
 
 fn numbers(phones: Vec<PhoneNumber>) -> Vec<String> {
     phones.into_iter().map(|p| p.0).collect()
+}
+
+/// The caller's scopes to read and to write customers; 403 without `CustomersWrite`.
+fn scopes(ctx: &Ctx) -> Result<(Scope, Scope), ApiError> {
+    ctx.caller.scopes(Permission::CustomersRead, Permission::CustomersWrite)
+}
+
+/// A phone-number filter: it must be a number kefu could have stored.
+fn phone_filter(value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if !regex::Regex::new(phone::PATTERN).is_ok_and(|re| re.is_match(&v)) => {
+            Err(ApiError::field("phone", "invalid_format", "not a mobile or landline number"))
+        }
+        other => Ok(other),
+    }
+}
+
+fn ownership(u: OwnedUnit) -> NewOwnership {
+    NewOwnership {
+        unit_id: u.unit_id,
+        contract_signed_on: u.contract_signed_on.map(|d| d.to_string()),
+        handed_over_on: u.handed_over_on.map(|d| d.to_string()),
+    }
 }
 
 /// Create a customer.
@@ -33,29 +60,11 @@ fn numbers(phones: Vec<PhoneNumber>) -> Vec<String> {
     request_body = NewCustomerRequest,
     responses((status = 201, description = "Created; phones masked; `Location` and `ETag` are set", body = CustomerView)))]
 #[post("/api/v1/customers")]
-pub async fn create_customer(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: Body<NewCustomerRequest>,
-) -> ApiResult<HttpResponse> {
-    let write = caller.scope(Permission::CustomersWrite)?;
-    let read = caller.scope(Permission::CustomersRead)?;
-    let r = body.into_inner();
-    let new = NewCustomer {
-        name: r.name,
-        phones: numbers(r.phones),
-        units: r
-            .units
-            .into_iter()
-            .map(|u| NewOwnership {
-                unit_id: u.unit_id,
-                contract_signed_on: u.contract_signed_on.map(|d| d.to_string()),
-                handed_over_on: u.handed_over_on.map(|d| d.to_string()),
-            })
-            .collect(),
-    };
-    let now = state.clock.now();
-    let c = state.run(move |conn| Ok(customers::create(conn, &read, &write, &new, now)?)).await?;
+pub async fn create_customer(ctx: Ctx, body: Body<NewCustomerRequest>) -> ApiResult<HttpResponse> {
+    let ((read, write), r, now) = (scopes(&ctx)?, body.into_inner(), ctx.now());
+    let units = r.units.into_iter().map(ownership).collect();
+    let new = NewCustomer { name: r.name, phones: numbers(r.phones), units };
+    let c = ctx.run(move |conn| Ok(customers::create(conn, (&read, &write), &new, now)?)).await?;
     Ok(created(format!("/api/v1/customers/{}", c.id), c.version, &CustomerView::from(c)))
 }
 
@@ -64,19 +73,18 @@ pub async fn create_customer(
     params(CustomerQuery), responses((status = 200, description = "A page of customers", body = CustomerPage)))]
 #[get("/api/v1/customers")]
 pub async fn list_customers(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     query: web::Query<CustomerQuery>,
 ) -> ApiResult<web::Json<CustomerPage>> {
-    let scope = caller.scope(Permission::CustomersRead)?;
+    let scope = ctx.caller.scope(Permission::CustomersRead)?;
     let q = query.into_inner();
-    let page = page_request(q.limit, q.cursor.as_deref())?;
+    let req = q.list_request()?;
     let filter = CustomerFilter {
         project_id: text_filter("project_id", q.project_id, 64)?,
         phone: phone_filter(q.phone)?,
         archived: q.archived,
     };
-    let found = state.run(move |conn| Ok(customers::list(conn, &scope, &filter, &page)?)).await?;
+    let found = ctx.run(move |conn| Ok(customers::list(conn, &scope, &filter, &req)?)).await?;
     Ok(web::Json(CustomerPage::from_page(found, CustomerView::from)))
 }
 
@@ -85,14 +93,10 @@ pub async fn list_customers(
     params(("id" = String, Path, description = "Customer id")),
     responses((status = 200, description = "The customer; `ETag` is set", body = CustomerView)))]
 #[get("/api/v1/customers/{id}")]
-pub async fn get_customer(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let scope = caller.scope(Permission::CustomersRead)?;
-    let c = state.run(move |conn| Ok(customers::get(conn, &scope, &id)?)).await?;
-    Ok(tagged(StatusCode::OK, c.version, &CustomerView::from(c)))
+pub async fn get_customer(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let scope = ctx.caller.scope(Permission::CustomersRead)?;
+    let c = ctx.run(move |conn| Ok(customers::get(conn, &scope, &id)?)).await?;
+    Ok(ok(c.version, &CustomerView::from(c)))
 }
 
 /// A customer's whole phone numbers, for roles that call customers. Every read is audited
@@ -102,13 +106,12 @@ pub async fn get_customer(
     responses((status = 200, description = "The whole numbers", body = CustomerPhones)))]
 #[get("/api/v1/customers/{id}/phones")]
 pub async fn get_customer_phones(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<CustomerPhones>> {
-    let scope = caller.scope(Permission::CustomerPhonesRead)?;
-    let now = state.clock.now();
-    let c = state.run(move |conn| Ok(customers::phones(conn, &scope, &id, now)?)).await?;
+    let scope = ctx.caller.scope(Permission::CustomerPhonesRead)?;
+    let now = ctx.now();
+    let c = ctx.run(move |conn| Ok(customers::phones(conn, &scope, &id, now)?)).await?;
     Ok(web::Json(CustomerPhones { customer_id: c.id, phones: c.phones }))
 }
 
@@ -118,24 +121,19 @@ pub async fn get_customer_phones(
     responses((status = 200, description = "The changed customer; new `ETag`", body = CustomerView)))]
 #[patch("/api/v1/customers/{id}")]
 pub async fn update_customer(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
     body: Body<CustomerPatch>,
 ) -> ApiResult<HttpResponse> {
-    let write = caller.scope(Permission::CustomersWrite)?;
-    let read = caller.scope(Permission::CustomersRead)?;
-    let p = body.into_inner();
-    let changes =
-        CustomerChanges { name: p.name, phones: p.phones.map(numbers), archived: p.archived };
-    let now = state.clock.now();
-    let c = state
+    let ((read, write), p, now) = (scopes(&ctx)?, body.into_inner(), ctx.now());
+    let phones = p.phones.map(numbers);
+    let changes = CustomerChanges::new(p.name, phones.as_deref(), archive(p.archived, now))?;
+    let c = ctx
         .run(move |conn| {
-            Ok(customers::update(conn, &read, &write, &id, if_match.0, &changes, now)?)
+            Ok(customers::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
         })
         .await?;
-    Ok(tagged(StatusCode::OK, c.version, &CustomerView::from(c)))
+    Ok(ok(c.version, &CustomerView::from(c)))
 }
 
 /// Record that the customer owns one more unit (a purchase). The unit's project must be within
@@ -145,22 +143,13 @@ pub async fn update_customer(
     responses((status = 201, description = "The customer with the unit; new `ETag`", body = CustomerView)))]
 #[post("/api/v1/customers/{id}/units")]
 pub async fn create_customer_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     id: web::Path<String>,
     body: Body<OwnedUnit>,
 ) -> ApiResult<HttpResponse> {
-    let write = caller.scope(Permission::CustomersWrite)?;
-    let read = caller.scope(Permission::CustomersRead)?;
-    let u = body.into_inner();
-    let owned = NewOwnership {
-        unit_id: u.unit_id,
-        contract_signed_on: u.contract_signed_on.map(|d| d.to_string()),
-        handed_over_on: u.handed_over_on.map(|d| d.to_string()),
-    };
-    let now = state.clock.now();
-    let c = state
-        .run(move |conn| Ok(customer_ownership::add_unit(conn, &read, &write, &id, &owned, now)?))
+    let ((read, write), owned, now) = (scopes(&ctx)?, ownership(body.into_inner()), ctx.now());
+    let c = ctx
+        .run(move |conn| Ok(customers::add_unit(conn, (&read, &write), &id, &owned, now)?))
         .await?;
     Ok(created(format!("/api/v1/customers/{}", c.id), c.version, &CustomerView::from(c)))
 }
@@ -172,18 +161,11 @@ pub async fn create_customer_unit(
     responses((status = 204, description = "He no longer owns it")))]
 #[delete("/api/v1/customers/{id}/units/{unit_id}")]
 pub async fn delete_customer_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let write = caller.scope(Permission::CustomersWrite)?;
-    let read = caller.scope(Permission::CustomersRead)?;
-    let (id, unit_id) = path.into_inner();
-    let now = state.clock.now();
-    state
-        .run(move |conn| {
-            Ok(customer_ownership::remove_unit(conn, &read, &write, &id, &unit_id, now)?)
-        })
+    let ((read, write), (id, unit_id), now) = (scopes(&ctx)?, path.into_inner(), ctx.now());
+    ctx.run(move |conn| Ok(customers::remove_unit(conn, (&read, &write), &id, &unit_id, now)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

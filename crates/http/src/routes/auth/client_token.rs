@@ -4,23 +4,19 @@
 
 use actix_web::{HttpRequest, post, web};
 use kefu_persistence::{
-    audit::{self, Actor, NewAuditEvent},
-    integration_clients,
+    audit::{Acting, Actor},
+    auth,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::{address, refused};
 use crate::{
-    auth::{
-        caller::{CLIENT_PREFIX, group_enabled},
-        tokens,
-    },
+    auth::{caller::CLIENT_PREFIX, tokens},
     body::Body,
-    limits::Attempt,
     observe::RequestId,
     problem::{ApiError, ApiResult, Problem},
-    routes::auth::access_token,
     state::AppState,
 };
 
@@ -83,44 +79,18 @@ pub async fn client_token(
     body: Body<ClientCredentials>,
 ) -> ApiResult<web::Json<ClientToken>> {
     let creds = body.into_inner();
-    let now = state.clock.now();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let token = state
+    let (now, address) = (state.clock.now(), address(&req));
+    let acting = Acting::request(Actor::System, request_id.0);
+    let presented = tokens::refresh_hash(&creds.client_secret);
+    let outcome = state
         .run(move |conn| {
-            let attempt = Attempt::new(&format!("client:{}", creds.client_id), &address);
-            attempt.check(conn, now)?;
-            let presented = tokens::refresh_hash(&creds.client_secret);
-            let found = integration_clients::for_auth(conn, &creds.client_id)?;
-            let client = match found {
-                Some((client, hash))
-                    if client.disabled_at.is_none()
-                        && hash == presented
-                        && group_enabled(conn, Some(&client.group_id))? =>
-                {
-                    client
-                }
-                _ => {
-                    attempt.failed(conn, now)?;
-                    return Err(invalid_client());
-                }
-            };
-            attempt.succeeded(conn)?;
-            let token = access_token(conn, &format!("{CLIENT_PREFIX}{}", client.id), now)?;
-            audit::record(
-                conn,
-                NewAuditEvent {
-                    at: now,
-                    actor: Actor::Client(client.id.clone()),
-                    action: "auth.client_token",
-                    subject_type: "client",
-                    subject_id: Some(&client.id),
-                    request_id: Some(&request_id.0),
-                    payload: serde_json::json!({}),
-                },
-            )?;
-            Ok(token)
+            let who = (creds.client_id.as_str(), address.as_str());
+            Ok(auth::client_token(conn, &acting, who, &presented, now)?)
         })
         .await?;
+    let (client, key) = refused(outcome, invalid_client(), now)?;
+    let subject = format!("{CLIENT_PREFIX}{}", client.id);
+    let token = tokens::sign(&key, (&subject, None), now).map_err(ApiError::Internal)?;
     Ok(web::Json(ClientToken {
         access_token: token,
         token_type: "Bearer".into(),

@@ -1,13 +1,14 @@
 //! Sign-in and token refresh (rotation with reuse detection).
 
+pub mod client_token;
+
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::{DateTime, Utc};
 use kefu_persistence::{
-    DbConnection,
-    audit::{self, Actor, NewAuditEvent},
-    jwt_keys,
-    refresh_tokens::{self, Rotation},
-    transaction, users,
+    audit::{Acting, Actor},
+    auth::{
+        self, Outcome,
+        sessions::{self, Rotation},
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,16 +16,35 @@ use validator::Validate;
 
 use crate::{
     auth::{
-        caller::group_enabled,
         password,
-        tokens::{self, ACCESS_TTL, REFRESH_TTL},
+        tokens::{self, ACCESS_TTL},
     },
     body::Body,
-    limits::Attempt,
     observe::RequestId,
     problem::{ApiError, ApiResult, Problem},
     state::AppState,
 };
+
+/// The address a request came from, for sign-in limits.
+pub(crate) fn address(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+}
+
+/// The answer to an attempt that did not succeed.
+pub(crate) fn refused<T>(
+    outcome: Outcome<T>,
+    refused: ApiError,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<T, ApiError> {
+    match outcome {
+        Outcome::Done(value) => Ok(value),
+        Outcome::Refused => Err(refused),
+        Outcome::Locked(until) => {
+            let millis = (until - now).num_milliseconds().max(0);
+            Err(ApiError::TooManyRequests((millis + 999) / 1000))
+        }
+    }
+}
 
 /// Credentials.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -64,19 +84,6 @@ pub struct TokenPair {
     pub expires_in: i64,
 }
 
-/// Signs an access token for `subject` (a user id or `client:<id>`) with the newest signing key.
-pub fn access_token(
-    conn: &mut DbConnection,
-    subject: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<String> {
-    let key = jwt_keys::usable(conn, now, ACCESS_TTL)?
-        .into_iter()
-        .find(|k| k.retired_at.is_none())
-        .ok_or_else(|| ApiError::Internal("no signing key".into()))?;
-    tokens::sign(&key, subject, now).map_err(ApiError::Internal)
-}
-
 fn pair(access_token: String, refresh_token: String) -> TokenPair {
     TokenPair {
         access_token,
@@ -105,51 +112,20 @@ pub async fn login(
     body: Body<LoginRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
     let LoginRequest { username, password } = body.into_inner();
-    let now = state.clock.now();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let issued = state
+    let (now, address) = (state.clock.now(), address(&req));
+    let acting = Acting::request(Actor::System, request_id.0);
+    let (refresh_token, refresh_hash) = tokens::new_refresh_token();
+    let outcome = state
         .run(move |conn| {
-            let attempt = Attempt::new(&format!("user:{username}"), &address);
-            attempt.check(conn, now)?;
-            let user = users::find_by_username(conn, &username)?;
-            let mut active = user.filter(|u| u.disabled_at.is_none());
-            if let Some(u) = &active
-                && !group_enabled(conn, u.group_id.as_deref())?
-            {
-                active = None;
-            }
-            // Verified even for unknown users, so timing does not tell which names exist.
-            if !password::verify(&password, active.as_ref().map(|u| u.password_hash.as_str())) {
-                attempt.failed(conn, now)?;
-                return Err(ApiError::Unauthorized(
-                    "invalid_credentials",
-                    "wrong username or password".into(),
-                ));
-            }
-            attempt.succeeded(conn)?;
-            let user =
-                active.ok_or_else(|| ApiError::Internal("verified without a user".into()))?;
-            transaction(conn, |conn| {
-                let access = access_token(conn, &user.id, now)?;
-                let (refresh_token, hash) = tokens::new_refresh_token();
-                refresh_tokens::issue(conn, &user.id, None, &hash, now, REFRESH_TTL)?;
-                audit::record(
-                    conn,
-                    NewAuditEvent {
-                        at: now,
-                        actor: Actor::User(user.id.clone()),
-                        action: "auth.login",
-                        subject_type: "user",
-                        subject_id: Some(&user.id),
-                        request_id: Some(&request_id.0),
-                        payload: serde_json::json!({}),
-                    },
-                )?;
-                Ok(pair(access, refresh_token))
-            })
+            let verify = |hash: Option<&str>| password::verify(&password, hash);
+            Ok(auth::sign_in(conn, &acting, (&username, &address), verify, &refresh_hash, now)?)
         })
         .await?;
-    Ok(web::Json(issued))
+    let wrong = ApiError::Unauthorized("invalid_credentials", "wrong username or password".into());
+    let signed_in = refused(outcome, wrong, now)?;
+    let subject = (signed_in.user.id.as_str(), Some(signed_in.session.as_str()));
+    let access = tokens::sign(&signed_in.key, subject, now).map_err(ApiError::Internal)?;
+    Ok(web::Json(pair(access, refresh_token)))
 }
 
 /// Exchange a refresh token for a new pair. Each refresh token works once; presenting a used
@@ -168,25 +144,27 @@ pub async fn refresh(
 ) -> ApiResult<web::Json<TokenPair>> {
     let presented = tokens::refresh_hash(&body.into_inner().refresh_token);
     let now = state.clock.now();
-    let issued = state
-        .run(move |conn| {
-            let (next, next_hash) = tokens::new_refresh_token();
-            let rotation =
-                refresh_tokens::rotate(conn, &presented, &next_hash, now, REFRESH_TTL, Some(&request_id.0))?;
-            match rotation {
-                Rotation::Rotated(user) => Ok(pair(access_token(conn, &user.id, now)?, next)),
-                Rotation::Reused => Err(ApiError::Unauthorized(
-                    "refresh_token_reused",
-                    "this refresh token was already used; every token of this sign-in is now revoked".into(),
-                )),
-                Rotation::Invalid => Err(ApiError::Unauthorized(
-                    "invalid_refresh_token",
-                    "the refresh token is unknown, expired or revoked".into(),
-                )),
-            }
-        })
+    let acting = Acting::request(Actor::System, request_id.0);
+    let (next, next_hash) = tokens::new_refresh_token();
+    let rotation = state
+        .run(move |conn| Ok(sessions::refresh(conn, &acting, &presented, &next_hash, now)?))
         .await?;
-    Ok(web::Json(issued))
+    match rotation {
+        Rotation::Rotated(rotated) => {
+            let subject = (rotated.user.id.as_str(), Some(rotated.session.as_str()));
+            let access = tokens::sign(&rotated.key, subject, now).map_err(ApiError::Internal)?;
+            Ok(web::Json(pair(access, next)))
+        }
+        Rotation::Reused => Err(ApiError::Unauthorized(
+            "refresh_token_reused",
+            "this refresh token was already used; every token of this sign-in is now revoked"
+                .into(),
+        )),
+        Rotation::Invalid => Err(ApiError::Unauthorized(
+            "invalid_refresh_token",
+            "the refresh token is unknown, expired or revoked".into(),
+        )),
+    }
 }
 
 /// Sign out: revokes the refresh token and every token rotated from the same sign-in. Answers
@@ -200,29 +178,7 @@ pub async fn logout(
     body: Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let presented = tokens::refresh_hash(&body.into_inner().refresh_token);
-    let now = state.clock.now();
-    state
-        .run(move |conn| {
-            transaction(conn, |conn| {
-                let Some((family, user_id)) = refresh_tokens::family_of(conn, &presented)? else {
-                    return Ok(());
-                };
-                refresh_tokens::revoke_family(conn, &family, now)?;
-                audit::record(
-                    conn,
-                    NewAuditEvent {
-                        at: now,
-                        actor: Actor::User(user_id.clone()),
-                        action: "auth.logout",
-                        subject_type: "user",
-                        subject_id: Some(&user_id),
-                        request_id: Some(&request_id.0),
-                        payload: serde_json::json!({ "family_id": family }),
-                    },
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
+    let (now, acting) = (state.clock.now(), Acting::request(Actor::System, request_id.0));
+    state.run(move |conn| Ok(sessions::end(conn, &acting, &presented, now)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,10 +4,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use kefu_domain::phone;
 use kefu_persistence::customers::{Customer, Ownership};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{page_type, time::local};
+use crate::{list_query, page_type, time::local};
 
 /// A unit the customer owns, with the dates node callbacks count from (R-T-12).
 #[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
@@ -139,22 +139,16 @@ pub struct CustomerPatch {
     pub archived: Option<bool>,
 }
 
-/// Filters and paging of the customer list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CustomerQuery {
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 200, pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-    /// Only owners of a unit in this project.
-    #[param(max_length = 64)]
-    pub project_id: Option<String>,
-    /// Only customers with exactly this number (the call-center lookup).
-    #[param(pattern = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
-    pub phone: Option<String>,
-    /// Only archived (`true`) or only current (`false`) ones.
-    pub archived: Option<bool>,
-}
+list_query!(
+    /// Filters and paging of the customer list.
+    CustomerQuery {
+        /// Only owners of a unit in this project.
+        #[param(max_length = 64)]
+        project_id: Option<String>,
+        /// Only customers with exactly this number (the call-center lookup).
+        #[param(pattern = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")]
+        phone: Option<String>,
+        /// Only archived (`true`) or only current (`false`) ones.
+        archived: Option<bool>,
+    }
+);

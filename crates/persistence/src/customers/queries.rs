@@ -1,0 +1,124 @@
+//! Listing and changing customers, and the audited read of their whole phone numbers.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{Customer, find, row, with_units, within};
+use crate::{
+    db::{Conn, transaction},
+    error::StoreError,
+    kit::{Audited, ListRequest, Page, page},
+    org::{archived, archived_flag},
+    schema::{customer_units, customers},
+    scope::Scope,
+    users::escape_like,
+};
+
+/// List filters.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    /// Only owners of a unit in this project.
+    pub project_id: Option<String>,
+    /// Only customers with exactly this number (the call-center lookup).
+    pub phone: Option<String>,
+    /// Only archived (`true`) or only current (`false`) ones.
+    pub archived: Option<bool>,
+}
+
+/// A page of the customers within reach, with their units (one query for the page's units).
+pub fn list(
+    conn: &mut Conn,
+    scope: &Scope,
+    filter: &CustomerFilter,
+    req: &ListRequest,
+) -> Result<Page<Customer>, StoreError> {
+    let query = || {
+        let mut q = customers::table.filter(within(scope)).into_boxed();
+        if let Some(p) = &filter.project_id {
+            let owners = customer_units::table
+                .filter(customer_units::project_id.eq(p.clone()))
+                .select(customer_units::customer_id);
+            q = q.filter(customers::id.eq_any(owners));
+        }
+        if let Some(phone) = &filter.phone {
+            let needle = format!("%\"{}\"%", escape_like(phone));
+            q = q.filter(customers::phones.like(needle).escape('\\'));
+        }
+        q.filter(archived(customers::archived_at, filter.archived))
+    };
+    let conn = conn.raw();
+    let page: Page<row::CustomerRow> = page!(&mut *conn, customers, query, row::CustomerRow, req)?;
+    let items = with_units(conn, scope, page.items)?;
+    Ok(Page { items, next: page.next, total: page.total })
+}
+
+/// Changes to a customer; `None` leaves a field as it is. The audit trail records which
+/// fields changed, never the personal data itself.
+#[derive(Debug, Clone, Default, AsChangeset, Serialize)]
+#[diesel(table_name = customers)]
+pub struct CustomerChanges {
+    /// A new name.
+    #[serde(serialize_with = "changed")]
+    pub name: Option<String>,
+    /// New phone numbers (a JSON list, replacing the old ones).
+    #[serde(serialize_with = "changed")]
+    pub phones: Option<String>,
+    /// Archive or restore.
+    #[serde(rename = "archived", serialize_with = "archived_flag")]
+    pub archived_at: Option<Option<NaiveDateTime>>,
+}
+
+fn changed<S: serde::Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(value.is_some())
+}
+
+impl CustomerChanges {
+    /// A change of name, phones and archiving.
+    pub fn new(
+        name: Option<String>,
+        phones: Option<&[String]>,
+        archived_at: Option<Option<NaiveDateTime>>,
+    ) -> Result<Self, StoreError> {
+        let phones = phones.map(super::phones_json).transpose()?;
+        Ok(Self { name, phones, archived_at })
+    }
+}
+
+impl Audited for CustomerChanges {
+    fn audit(&self) -> serde_json::Value {
+        serde_json::json!(self)
+    }
+}
+
+/// Changes a customer visible under `read` and within `write`, if he is still at `expected`.
+pub fn update(
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
+    id: &str,
+    expected: i64,
+    changes: &CustomerChanges,
+    now: DateTime<Utc>,
+) -> Result<Customer, StoreError> {
+    transaction(conn.raw(), |conn| {
+        row::cas(conn, read, write, id, expected, changes, now)?;
+        find(conn, read, id)
+    })
+}
+
+/// The whole phone numbers of a customer within the reach of `scope` (the permission to read
+/// them), leaving a `customer.phones_read` audit event in the same transaction.
+pub fn phones(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Customer, StoreError> {
+    transaction(conn.raw(), |conn| {
+        let customer = find(conn, scope, id)?;
+        let payload = serde_json::json!({"count": customer.phones.len()});
+        let place = crate::scope::Place::group();
+        scope.audit(conn, now, "customer.phones_read", ("customer", id), &place, payload)?;
+        Ok(customer)
+    })
+}

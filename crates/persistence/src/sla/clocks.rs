@@ -1,0 +1,254 @@
+//! SLA clocks (时限): one row per clock of a subject, with the policy version and the calendar it
+//! runs on. When a calendar changes (next year's holidays arrive), every unfinished clock on it,
+//! and on the calendars based on it, is recomputed, each recompute leaving an audit event with
+//! the old and the new due.
+
+use std::collections::{HashMap, hash_map::Entry};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use kefu_domain::{
+    calendar::BusinessCalendar,
+    sla::{self, ClockRun, ClockState, ClockStatus, NegotiatedDue, SlaPolicy},
+};
+
+use super::{COLUMNS, PolicyVersion, current};
+use crate::{
+    audit::{Acting, Actor, Event},
+    calendars,
+    db::{Conn, DbConnection, transaction},
+    error::StoreError,
+    ids::{new_id, to_db},
+    schema::{calendars as calendar_rows, sla_clocks, sla_policies},
+    scope::Place,
+};
+
+/// A stored clock.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = sla_clocks)]
+pub struct ClockRecord {
+    /// UUIDv7.
+    pub id: String,
+    /// What it times (`complaint`).
+    pub subject_type: String,
+    /// Which one.
+    pub subject_id: String,
+    /// The clock's name in the policy.
+    pub clock: String,
+    /// The rule it implements.
+    pub rule_id: String,
+    /// The calendar it counts on.
+    pub calendar_id: String,
+    /// The policy version it started under (its row).
+    pub policy_id: String,
+    /// That version's number.
+    pub policy_version: i64,
+    /// Its facts.
+    #[diesel(deserialize_as = String)]
+    pub run: Run,
+    /// The due as last computed (naive UTC).
+    pub due_at: NaiveDateTime,
+    /// The state as last computed.
+    #[diesel(deserialize_as = String)]
+    pub state: ClockState,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+/// A clock's stored facts, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run(pub ClockRun);
+
+impl TryFrom<String> for Run {
+    type Error = serde_json::Error;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        serde_json::from_str(&text).map(Self)
+    }
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn run_json(run: &ClockRun) -> Result<String, StoreError> {
+    serde_json::to_string(run).map_err(|e| corrupt("clock run", e))
+}
+
+/// Computes a clock's status under the policy version it belongs to.
+fn status(
+    policy: &SlaPolicy,
+    clock: &str,
+    run: &ClockRun,
+    calendar: &BusinessCalendar,
+    now: DateTime<Utc>,
+) -> Result<ClockStatus, StoreError> {
+    let def = policy
+        .clock(clock)
+        .ok_or_else(|| corrupt("clock", format!("`{clock}` is not in its policy")))?;
+    sla::compute(def, run, calendar, now).map_err(|e| corrupt("clock", e))
+}
+
+/// Starts a clock of the group's policy in force for a subject, on a calendar.
+pub fn start_clock(
+    conn: &mut Conn,
+    group_id: &str,
+    (subject_type, subject_id): (&str, &str),
+    (clock, calendar_id): (&str, &str),
+    run: ClockRun,
+    now: DateTime<Utc>,
+) -> Result<ClockRecord, StoreError> {
+    transaction(conn.raw(), |conn| {
+        let policy = current(conn, Some(group_id))?.ok_or(StoreError::NotFound)?;
+        let def = policy.policy.0.clock(clock).ok_or(StoreError::NotFound)?;
+        let calendar = calendars::load_any(conn, calendar_id)?;
+        let computed = status(&policy.policy.0, clock, &run, &calendar, now)?;
+        let id = new_id();
+        diesel::insert_into(sla_clocks::table)
+            .values((
+                (sla_clocks::id.eq(&id), sla_clocks::subject_type.eq(subject_type)),
+                (sla_clocks::subject_id.eq(subject_id), sla_clocks::clock.eq(clock)),
+                (sla_clocks::rule_id.eq(&def.rule_id), sla_clocks::calendar_id.eq(calendar_id)),
+                (
+                    sla_clocks::policy_id.eq(&policy.id),
+                    sla_clocks::policy_version.eq(policy.version),
+                ),
+                sla_clocks::started_at.eq(to_db(run.started_at)),
+                sla_clocks::stopped_at.eq(run.stopped_at.map(to_db)),
+                (
+                    sla_clocks::due_at.eq(to_db(computed.due)),
+                    sla_clocks::state.eq(computed.state.as_str()),
+                ),
+                (sla_clocks::run.eq(run_json(&run)?), sla_clocks::updated_at.eq(to_db(now))),
+                sla_clocks::version.eq(1_i64),
+            ))
+            .execute(conn)?;
+        find(conn, &id)
+    })
+}
+
+fn find(conn: &mut DbConnection, id: &str) -> Result<ClockRecord, StoreError> {
+    Ok(sla_clocks::table.find(id).select(ClockRecord::as_select()).first(conn)?)
+}
+
+/// One clock.
+pub fn get_clock(conn: &mut Conn, id: &str) -> Result<ClockRecord, StoreError> {
+    find(conn.raw(), id)
+}
+
+fn policy_of(conn: &mut DbConnection, id: &str) -> Result<SlaPolicy, StoreError> {
+    let found: PolicyVersion = sla_policies::table.find(id).select(COLUMNS).first(conn)?;
+    Ok(found.policy.0)
+}
+
+/// Recomputes every unfinished clock on a calendar and on the calendars based on it (after
+/// its settings or a year's schedule changed), inside the change's transaction; each
+/// recompute is an audit event with the old and the new due. Returns how many were recomputed.
+pub(crate) fn recompute_calendar(
+    conn: &mut DbConnection,
+    acting: &Acting,
+    calendar_id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let based: Vec<String> = calendar_rows::table
+        .filter(calendar_rows::base_calendar_id.eq(calendar_id))
+        .select(calendar_rows::id)
+        .load(conn)?;
+    let ids: Vec<&str> =
+        std::iter::once(calendar_id).chain(based.iter().map(String::as_str)).collect();
+    let rows: Vec<ClockRecord> = sla_clocks::table
+        .filter(sla_clocks::calendar_id.eq_any(&ids))
+        .filter(sla_clocks::state.ne_all([ClockState::Met.as_str(), ClockState::MetLate.as_str()]))
+        .order(sla_clocks::id.asc())
+        .select(ClockRecord::as_select())
+        .load(conn)?;
+    let mut calendars: HashMap<String, BusinessCalendar> = HashMap::new();
+    let mut policies: HashMap<String, SlaPolicy> = HashMap::new();
+    for clock in &rows {
+        if let Entry::Vacant(slot) = calendars.entry(clock.calendar_id.clone()) {
+            slot.insert(calendars::load_any(conn, &clock.calendar_id)?);
+        }
+        if let Entry::Vacant(slot) = policies.entry(clock.policy_id.clone()) {
+            slot.insert(policy_of(conn, &clock.policy_id)?);
+        }
+        let (Some(calendar), Some(policy)) =
+            (calendars.get(&clock.calendar_id), policies.get(&clock.policy_id))
+        else {
+            continue;
+        };
+        let computed = status(policy, &clock.clock, &clock.run.0, calendar, now)?;
+        update(conn, clock, (computed, &clock.run.0), now)?;
+        let payload = serde_json::json!({
+            "calendar_id": clock.calendar_id,
+            "clock": clock.clock,
+            "subject": { "type": clock.subject_type, "id": clock.subject_id },
+            "old_due": clock.due_at.and_utc().to_rfc3339(),
+            "new_due": computed.due.to_rfc3339(),
+            "state": computed.state,
+        });
+        audit(conn, acting, (clock, "sla_clock.recomputed"), payload, now)?;
+    }
+    Ok(rows.len())
+}
+
+fn update(
+    conn: &mut DbConnection,
+    clock: &ClockRecord,
+    (computed, run): (ClockStatus, &ClockRun),
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(sla_clocks::table.find(&clock.id))
+        .set((
+            sla_clocks::run.eq(run_json(run)?),
+            sla_clocks::due_at.eq(to_db(computed.due)),
+            sla_clocks::state.eq(computed.state.as_str()),
+            sla_clocks::updated_at.eq(to_db(now)),
+            sla_clocks::version.eq(sla_clocks::version + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn audit(
+    conn: &mut DbConnection,
+    acting: &Acting,
+    (clock, action): (&ClockRecord, &str),
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let group: Option<String> =
+        sla_policies::table.find(&clock.policy_id).select(sla_policies::group_id).first(conn)?;
+    let place = Place::group();
+    let subject = ("sla_clock", clock.id.as_str());
+    let event = Event { at: now, action, subject, group: group.as_deref(), place: &place, payload };
+    acting.record(conn, event)?;
+    Ok(())
+}
+
+/// Replaces a clock's due with a deadline negotiated with the customer (R-T-9), recording who
+/// agreed it (and so keeps it), with its audit event.
+pub fn negotiate(
+    conn: &mut Conn,
+    acting: &Acting,
+    clock_id: &str,
+    (due, agreed_by): (DateTime<Utc>, &str),
+    now: DateTime<Utc>,
+) -> Result<ClockRecord, StoreError> {
+    transaction(conn.raw(), |conn| {
+        let clock = find(conn, clock_id)?;
+        let mut run = clock.run.0.clone();
+        run.negotiated_due =
+            Some(NegotiatedDue { due, agreed_by: agreed_by.to_owned(), agreed_at: now });
+        let policy = policy_of(conn, &clock.policy_id)?;
+        let calendar = calendars::load_any(conn, &clock.calendar_id)?;
+        let computed = status(&policy, &clock.clock, &run, &calendar, now)?;
+        update(conn, &clock, (computed, &run), now)?;
+        let payload = serde_json::json!({
+            "old_due": clock.due_at.and_utc().to_rfc3339(),
+            "new_due": computed.due.to_rfc3339(),
+            "agreed_by": agreed_by,
+        });
+        let acting = acting.as_actor(Actor::User(agreed_by.to_owned()));
+        audit(conn, &acting, (&clock, "sla_clock.negotiated"), payload, now)?;
+        find(conn, clock_id)
+    })
+}
