@@ -88,6 +88,7 @@ pub fn build(
         )
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .wrap(from_fn(crate::idempotency::idempotency))
+        .wrap(from_fn(crate::head::head_as_get))
         .wrap(from_fn(observe))
         .service(web::resource("/docs").guard(actix_web::guard::Get()).to(docs_redirect))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", parts.spec))

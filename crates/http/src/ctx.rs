@@ -3,11 +3,42 @@
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use chrono::{DateTime, Utc};
-use kefu_persistence::Conn;
+use kefu_domain::access::Permission;
+use kefu_persistence::{
+    Conn, StoreError,
+    kit::{Page, Record},
+    scope::Scope,
+};
+use serde::Serialize;
 
-use crate::{auth::Caller, problem::ApiError, state::AppState};
+use crate::{
+    auth::Caller,
+    problem::ApiError,
+    respond::{created, ok},
+    state::AppState,
+};
+
+/// The permissions to read and to change one kind of record.
+pub type Access = (Permission, Permission);
+
+/// The caller's scopes to read and to write one kind of record, handed to a change.
+#[derive(Debug)]
+pub struct Scopes(pub Scope, pub Scope);
+
+impl Scopes {
+    /// Both, as persistence operations take them.
+    pub fn pair(&self) -> (&Scope, &Scope) {
+        (&self.0, &self.1)
+    }
+}
+
+/// A page type built from a stored page (see [`crate::page_type`]).
+pub trait FromPage<T> {
+    /// The answer for a stored page.
+    fn from_stored(page: Page<T>) -> Self;
+}
 
 /// A request of an authenticated caller.
 #[derive(Debug, Clone)]
@@ -22,6 +53,72 @@ impl Ctx {
     /// Now, on the injected clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.state.clock.now()
+    }
+
+    /// A page of a list within the caller's scope of `permission`.
+    pub async fn list<T, P>(
+        &self,
+        permission: Permission,
+        load: impl FnOnce(&mut Conn, &Scope) -> Result<Page<T>, StoreError> + Send + 'static,
+    ) -> Result<web::Json<P>, ApiError>
+    where
+        T: Send + 'static,
+        P: FromPage<T>,
+    {
+        let scope = self.caller.scope(permission)?;
+        let page = self.run(move |conn| Ok(load(conn, &scope)?)).await?;
+        Ok(web::Json(P::from_stored(page)))
+    }
+
+    /// One record within the caller's scope of `permission`, answered with its `ETag`.
+    pub async fn one<T, V>(
+        &self,
+        permission: Permission,
+        load: impl FnOnce(&mut Conn, &Scope) -> Result<T, StoreError> + Send + 'static,
+        view: impl FnOnce(T) -> V,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        T: Record + Send + 'static,
+        V: Serialize,
+    {
+        let scope = self.caller.scope(permission)?;
+        let record = self.run(move |conn| Ok(load(conn, &scope)?)).await?;
+        Ok(ok(record.version(), &view(record)))
+    }
+
+    /// A change of a record visible under the first permission and within the second,
+    /// answered with its new `ETag`.
+    pub async fn change<T, V>(
+        &self,
+        (read, write): Access,
+        change: impl FnOnce(&mut Conn, Scopes) -> Result<T, StoreError> + Send + 'static,
+        view: impl FnOnce(T) -> V,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        T: Record + Send + 'static,
+        V: Serialize,
+    {
+        let (read, write) = self.caller.scopes(read, write)?;
+        let record = self.run(move |conn| Ok(change(conn, Scopes(read, write))?)).await?;
+        Ok(ok(record.version(), &view(record)))
+    }
+
+    /// A record created under its parent visible under the first permission and within the
+    /// second: 201 with `Location` (in `collection`) and `ETag`.
+    pub async fn create<T, V>(
+        &self,
+        ((read, write), collection): (Access, &str),
+        create: impl FnOnce(&mut Conn, Scopes) -> Result<T, StoreError> + Send + 'static,
+        view: impl FnOnce(T) -> V,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        T: Record + Send + 'static,
+        V: Serialize,
+    {
+        let (read, write) = self.caller.scopes(read, write)?;
+        let record = self.run(move |conn| Ok(create(conn, Scopes(read, write))?)).await?;
+        let location = format!("{collection}/{}", record.id());
+        Ok(created(location, record.version(), &view(record)))
     }
 
     /// Runs one persistence operation on the blocking pool.

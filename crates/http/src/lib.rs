@@ -11,6 +11,7 @@ pub mod config;
 pub mod contract;
 pub mod ctx;
 pub mod etag;
+pub mod head;
 pub mod idempotency;
 pub mod list;
 pub mod metrics;

@@ -139,6 +139,15 @@ macro_rules! page_type {
                 Self { items, next_cursor, total: page.total }
             }
         }
+
+        impl<T> $crate::ctx::FromPage<T> for $page
+        where
+            $view: From<T>,
+        {
+            fn from_stored(page: kefu_persistence::kit::Page<T>) -> Self {
+                Self::from_page(page, <$view>::from)
+            }
+        }
     };
 }
 

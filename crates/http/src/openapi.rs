@@ -133,6 +133,9 @@ impl RouteTable {
                     push(template, method);
                 }
             }
+            if item.get.is_some() {
+                push(template, "HEAD");
+            }
         }
         for (template, method) in extra {
             push(template, method);

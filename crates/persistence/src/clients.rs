@@ -96,9 +96,6 @@ pub struct ClientChanges {
 }
 
 impl Audited for ClientChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
     fn taken(&self) -> String {
         format!("a client named {:?} exists", self.name.as_deref().unwrap_or_default())
     }

@@ -63,6 +63,15 @@ impl Grant {
     }
 }
 
+impl crate::kit::Record for Grant {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 /// A grant to make.
 #[derive(Debug, Clone)]
 pub struct NewGrant {

@@ -46,6 +46,15 @@ pub struct Group {
     pub version: i64,
 }
 
+impl crate::kit::Record for Group {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 fn audit(
     conn: &mut DbConnection,
     acting: &Acting,
@@ -151,11 +160,7 @@ pub struct GroupChanges {
     pub disabled_at: Option<Option<NaiveDateTime>>,
 }
 
-impl Audited for GroupChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
-}
+impl Audited for GroupChanges {}
 
 /// Renames, disables or enables a group if it is still at `expected`.
 pub fn update(

@@ -126,13 +126,33 @@ pub(crate) fn refused(current: Option<i64>, writable: bool) -> StoreError {
     }
 }
 
-/// What a change records in the audit trail, and what a unique conflict says is taken.
-pub trait Audited {
+/// A stored record's identity and version (its `ETag`).
+pub trait Record {
+    /// Its id.
+    fn id(&self) -> &str;
+    /// Its version.
+    fn version(&self) -> i64;
+}
+
+/// What a change records in the audit trail, what it checks first, and what a unique conflict
+/// says is taken. The payload is the change itself: patches keep personal data out of it.
+pub trait Audited: serde::Serialize {
     /// The audit payload (never personal data: flags for what changed, ids).
-    fn audit(&self) -> serde_json::Value;
+    fn audit(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
     /// The message of a unique conflict.
     fn taken(&self) -> String {
         "a record with these unique values exists".to_owned()
+    }
+    /// Checks the change against the rest of the group before it is made (inside its
+    /// transaction), e.g. that a named user is one of the writer's group.
+    fn check(
+        &self,
+        _conn: &mut crate::db::DbConnection,
+        _write: &crate::scope::Scope,
+    ) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 
@@ -164,6 +184,24 @@ macro_rules! resource {
         }
 
         $crate::kit::resource!(@ops $table => $record, $changes, $subject);
+
+        /// Changes a record visible under `read` and within `write` if it is still at
+        /// `expected`: the change's checks, then the compare-and-swap with its audit event, in
+        /// one transaction.
+        pub fn update(
+            conn: &mut $crate::db::Conn,
+            (read, write): (&$crate::scope::Scope, &$crate::scope::Scope),
+            id: &str,
+            expected: i64,
+            changes: &$changes,
+            now: chrono::DateTime<chrono::Utc>,
+        ) -> Result<$record, $crate::StoreError> {
+            use $crate::kit::Audited;
+            $crate::db::transaction(conn.raw(), |conn| {
+                changes.check(conn, write)?;
+                cas(conn, read, write, id, expected, changes, now)
+            })
+        }
     };
     // A resource whose reach is decided elsewhere (customers: through the units they own);
     // its records sit at the group level of the audit trail.
@@ -178,6 +216,15 @@ macro_rules! resource {
         $crate::kit::resource!(@ops $table => $record, $changes, $subject);
     };
     (@ops $table:ident => $record:ty, $changes:ty, $subject:literal) => {
+        impl $crate::kit::Record for $record {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+
         /// A record within the scope's reach (`NotFound` otherwise), inside a transaction.
         pub(crate) fn find(
             conn: &mut $crate::db::DbConnection,

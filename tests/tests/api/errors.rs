@@ -16,7 +16,7 @@ async fn wrong_method_is_a_405_problem_with_allow() {
     assert_eq!(res.headers()["allow"], "POST");
     assert_problem(res, 405, "method_not_allowed").await;
     let res = app.http.post(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(res.headers()["allow"], "GET");
+    assert_eq!(res.headers()["allow"], "GET, HEAD");
     assert_problem(res, 405, "method_not_allowed").await;
 }
 

@@ -4,11 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod audit;
 mod auth;
 mod calendars;
 mod cli;
 mod clients;
+mod concurrency;
 mod contract;
+mod conventions;
 mod customers;
 mod errors;
 mod idempotency;
@@ -16,6 +19,7 @@ mod login_limits;
 mod observability;
 mod org;
 mod persistence;
+mod rules;
 mod scope;
 mod upgrade;
 mod users;

@@ -6,8 +6,10 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::access::Permission;
 use kefu_persistence::{
+    Conn,
     clients::{self, Client, ClientChanges},
     org::archive,
+    scope::Scope,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -133,13 +135,11 @@ pub async fn create_integration_client(
 #[get("/api/v1/integration-clients")]
 pub async fn list_integration_clients(
     ctx: Ctx,
-    query: web::Query<ClientQuery>,
+    q: web::Query<ClientQuery>,
 ) -> ApiResult<web::Json<ClientPage>> {
-    let scope = ctx.caller.scope(Permission::ClientsManage)?;
-    let req = query.list_request()?;
-    let disabled = query.disabled;
-    let found = ctx.run(move |conn| Ok(clients::list(conn, &scope, disabled, &req)?)).await?;
-    Ok(web::Json(ClientPage::from_page(found, ClientView::from)))
+    let (req, disabled) = (q.list_request()?, q.disabled);
+    let list = move |conn: &mut Conn, scope: &Scope| clients::list(conn, scope, disabled, &req);
+    ctx.list(Permission::ClientsManage, list).await
 }
 
 /// One integration client.
@@ -148,9 +148,8 @@ pub async fn list_integration_clients(
     responses((status = 200, description = "The client; `ETag` is set", body = ClientView)))]
 #[get("/api/v1/integration-clients/{id}")]
 pub async fn get_integration_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::ClientsManage)?;
-    let client = ctx.run(move |conn| Ok(clients::get(conn, &scope, &id)?)).await?;
-    Ok(ok(client.version, &ClientView::from(client)))
+    let get = move |conn: &mut Conn, scope: &Scope| clients::get(conn, scope, &id);
+    ctx.one(Permission::ClientsManage, get, ClientView::from).await
 }
 
 /// Rename, disable or enable an integration client (with `If-Match`).

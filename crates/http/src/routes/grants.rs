@@ -15,7 +15,7 @@ use crate::{
     list::text_filter,
     list_query, page_type,
     problem::{ApiError, ApiResult},
-    respond::{created, ok},
+    respond::created,
     time::local,
 };
 
@@ -120,19 +120,11 @@ pub async fn create_grant(ctx: Ctx, body: Body<NewGrantRequest>) -> ApiResult<Ht
 #[utoipa::path(tag = "grants", operation_id = "list_grants", security(("bearer" = [])),
     params(GrantQuery), responses((status = 200, description = "A page of grants", body = GrantPage)))]
 #[get("/api/v1/grants")]
-pub async fn list_grants(
-    ctx: Ctx,
-    query: web::Query<GrantQuery>,
-) -> ApiResult<web::Json<GrantPage>> {
-    let scope = ctx.caller.scope(Permission::UsersRead)?;
-    let q = query.into_inner();
-    let req = q.list_request()?;
-    let filter = GrantFilter {
-        principal_id: text_filter("principal_id", q.principal_id, 64)?,
-        role: q.role,
-    };
-    let found = ctx.run(move |conn| Ok(grants::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(GrantPage::from_page(found, GrantView::from)))
+pub async fn list_grants(ctx: Ctx, q: web::Query<GrantQuery>) -> ApiResult<web::Json<GrantPage>> {
+    let principal_id = text_filter("principal_id", q.principal_id.clone(), 64)?;
+    let (req, filter) = (q.list_request()?, GrantFilter { principal_id, role: q.role });
+    ctx.list(Permission::UsersRead, move |conn, scope| grants::list(conn, scope, &filter, &req))
+        .await
 }
 
 /// One grant of the caller's group.
@@ -141,9 +133,12 @@ pub async fn list_grants(
     responses((status = 200, description = "The grant", body = GrantView)))]
 #[get("/api/v1/grants/{id}")]
 pub async fn get_grant(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::UsersRead)?;
-    let grant = ctx.run(move |conn| Ok(grants::get(conn, &scope, &id)?)).await?;
-    Ok(ok(grant.version, &GrantView::from(grant)))
+    ctx.one(
+        Permission::UsersRead,
+        move |conn, scope| grants::get(conn, scope, &id),
+        GrantView::from,
+    )
+    .await
 }
 
 /// Revoke a grant. It takes effect at the holder's next request.

@@ -125,16 +125,11 @@ pub async fn create_user(ctx: Ctx, body: Body<NewUserRequest>) -> ApiResult<Http
 #[utoipa::path(tag = "users", operation_id = "list_users", security(("bearer" = [])),
     params(UserQuery), responses((status = 200, description = "A page of users", body = UserPage)))]
 #[get("/api/v1/users")]
-pub async fn list_users(ctx: Ctx, query: web::Query<UserQuery>) -> ApiResult<web::Json<UserPage>> {
-    let scope = ctx.caller.scope(Permission::UsersRead)?;
-    let q = query.into_inner();
-    let req = q.list_request()?;
-    let filter = UserFilter {
-        username_prefix: text_filter("username_prefix", q.username_prefix, 64)?,
-        disabled: q.disabled,
-    };
-    let found = ctx.run(move |conn| Ok(users::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(UserPage::from_page(found, UserView::from)))
+pub async fn list_users(ctx: Ctx, q: web::Query<UserQuery>) -> ApiResult<web::Json<UserPage>> {
+    let username_prefix = text_filter("username_prefix", q.username_prefix.clone(), 64)?;
+    let (req, filter) = (q.list_request()?, UserFilter { username_prefix, disabled: q.disabled });
+    ctx.list(Permission::UsersRead, move |conn, scope| users::list(conn, scope, &filter, &req))
+        .await
 }
 
 /// One user of the caller's group.
@@ -143,9 +138,8 @@ pub async fn list_users(ctx: Ctx, query: web::Query<UserQuery>) -> ApiResult<web
     responses((status = 200, description = "The user; `ETag` is set", body = UserView)))]
 #[get("/api/v1/users/{id}")]
 pub async fn get_user(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let (scope, now) = (ctx.caller.scope(Permission::UsersRead)?, ctx.now());
-    let user = ctx.run(move |conn| Ok(users::get_within(conn, &scope, &id, now)?)).await?;
-    Ok(ok(user.version, &UserView::from(user)))
+    let (now, read) = (ctx.now(), Permission::UsersRead);
+    ctx.one(read, move |conn, scope| users::get_within(conn, scope, &id, now), UserView::from).await
 }
 
 /// Change, disable or enable a user (with `If-Match`).

@@ -68,6 +68,15 @@ pub struct CalendarRecord {
     pub version: i64,
 }
 
+impl crate::kit::Record for CalendarRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = calendars)]
 struct Row {

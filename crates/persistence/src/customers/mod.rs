@@ -65,6 +65,15 @@ pub struct Customer {
     pub version: i64,
 }
 
+impl crate::kit::Record for Customer {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 /// Ownerships within the caller's reach.
 fn units_within(scope: &Scope) -> Filter<customer_units::table> {
     let in_group = customer_units::group_id.eq(scope.group_id.clone());

@@ -85,11 +85,7 @@ impl CustomerChanges {
     }
 }
 
-impl Audited for CustomerChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
-}
+impl Audited for CustomerChanges {}
 
 /// Changes a customer visible under `read` and within `write`, if he is still at `expected`.
 pub fn update(

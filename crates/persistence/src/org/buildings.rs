@@ -106,22 +106,7 @@ pub struct BuildingChanges {
 }
 
 impl Audited for BuildingChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
     fn taken(&self) -> String {
         format!("the project has a building named {:?}", self.name.as_deref().unwrap_or_default())
     }
-}
-
-/// Changes a building visible under `read` and within `write`, if it is still at `expected`.
-pub fn update(
-    conn: &mut Conn,
-    (read, write): (&Scope, &Scope),
-    id: &str,
-    expected: i64,
-    changes: &BuildingChanges,
-    now: DateTime<Utc>,
-) -> Result<Building, StoreError> {
-    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
 }

@@ -57,9 +57,6 @@ pub struct CompanyChanges {
 }
 
 impl Audited for CompanyChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
     fn taken(&self) -> String {
         format!("a company named {:?} exists", self.name.as_deref().unwrap_or_default())
     }
@@ -114,16 +111,4 @@ pub fn list(
         q.filter(archived(companies::archived_at, filter.archived))
     };
     page!(conn.raw(), companies, query, Company, req)
-}
-
-/// Changes a company visible under `read` and within `write`, if it is still at `expected`.
-pub fn update(
-    conn: &mut Conn,
-    (read, write): (&Scope, &Scope),
-    id: &str,
-    expected: i64,
-    changes: &CompanyChanges,
-    now: DateTime<Utc>,
-) -> Result<Company, StoreError> {
-    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
 }

@@ -151,26 +151,11 @@ pub struct DepartmentChanges {
 }
 
 impl Audited for DepartmentChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
     fn taken(&self) -> String {
         let name = self.name.as_deref().unwrap_or_default();
         format!("the company has a department named {name:?}")
     }
-}
-
-/// Changes a department visible under `read` and within `write`, if it is still at `expected`.
-pub fn update(
-    conn: &mut Conn,
-    (read, write): (&Scope, &Scope),
-    id: &str,
-    expected: i64,
-    changes: &DepartmentChanges,
-    now: DateTime<Utc>,
-) -> Result<Department, StoreError> {
-    transaction(conn.raw(), |conn| {
-        check_coordinator(conn, &write.group_id, changes.coordinator_id.as_deref())?;
-        cas(conn, read, write, id, expected, changes, now)
-    })
+    fn check(&self, conn: &mut DbConnection, write: &Scope) -> Result<(), StoreError> {
+        check_coordinator(conn, &write.group_id, self.coordinator_id.as_deref())
+    }
 }

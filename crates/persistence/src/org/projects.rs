@@ -144,15 +144,3 @@ impl Audited for ProjectChanges {
         format!("the company has a project named {:?}", self.name.as_deref().unwrap_or_default())
     }
 }
-
-/// Changes a project visible under `read` and within `write`, if it is still at `expected`.
-pub fn update(
-    conn: &mut Conn,
-    (read, write): (&Scope, &Scope),
-    id: &str,
-    expected: i64,
-    changes: &ProjectChanges,
-    now: DateTime<Utc>,
-) -> Result<Project, StoreError> {
-    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
-}

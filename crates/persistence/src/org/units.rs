@@ -117,22 +117,7 @@ pub struct UnitChanges {
 }
 
 impl Audited for UnitChanges {
-    fn audit(&self) -> serde_json::Value {
-        serde_json::json!(self)
-    }
     fn taken(&self) -> String {
         format!("the building has a unit {:?}", self.number.as_deref().unwrap_or_default())
     }
-}
-
-/// Changes a unit visible under `read` and within `write`, if it is still at `expected`.
-pub fn update(
-    conn: &mut Conn,
-    (read, write): (&Scope, &Scope),
-    id: &str,
-    expected: i64,
-    changes: &UnitChanges,
-    now: DateTime<Utc>,
-) -> Result<Unit, StoreError> {
-    transaction(conn.raw(), |conn| cas(conn, read, write, id, expected, changes, now))
 }

@@ -2,24 +2,25 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::Permission;
-use kefu_persistence::org::{
-    archive,
-    buildings::{self, Building, BuildingChanges, BuildingFilter},
+use kefu_persistence::{
+    Conn,
+    org::{
+        archive,
+        buildings::{self, Building, BuildingChanges, BuildingFilter},
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::scopes;
+use super::ORG;
 use crate::{
     body::Body,
-    ctx::Ctx,
+    ctx::{Ctx, Scopes},
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
     problem::ApiResult,
-    respond::{created, ok},
     time::local,
 };
 
@@ -103,11 +104,11 @@ list_query!(
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = BuildingView)))]
 #[post("/api/v1/org/buildings")]
 pub async fn create_building(ctx: Ctx, body: Body<NewBuilding>) -> ApiResult<HttpResponse> {
-    let ((read, write), r, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
-    let b = ctx
-        .run(move |conn| Ok(buildings::create(conn, (&read, &write), &r.project_id, &r.name, now)?))
-        .await?;
-    Ok(created(format!("/api/v1/org/buildings/{}", b.id), b.version, &BuildingView::from(b)))
+    let (r, now) = (body.into_inner(), ctx.now());
+    let make = move |conn: &mut Conn, s: Scopes| {
+        buildings::create(conn, s.pair(), &r.project_id, &r.name, now)
+    };
+    ctx.create((ORG, "/api/v1/org/buildings"), make, BuildingView::from).await
 }
 
 /// List the buildings within the caller's reach.
@@ -116,15 +117,11 @@ pub async fn create_building(ctx: Ctx, body: Body<NewBuilding>) -> ApiResult<Htt
 #[get("/api/v1/org/buildings")]
 pub async fn list_buildings(
     ctx: Ctx,
-    query: web::Query<BuildingQuery>,
+    q: web::Query<BuildingQuery>,
 ) -> ApiResult<web::Json<BuildingPage>> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let q = query.into_inner();
-    let req = q.list_request()?;
-    let project_id = text_filter("project_id", q.project_id, 64)?;
-    let filter = BuildingFilter { project_id, archived: q.archived };
-    let found = ctx.run(move |conn| Ok(buildings::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(BuildingPage::from_page(found, BuildingView::from)))
+    let project_id = text_filter("project_id", q.project_id.clone(), 64)?;
+    let (req, filter) = (q.list_request()?, BuildingFilter { project_id, archived: q.archived });
+    ctx.list(ORG.0, move |conn, scope| buildings::list(conn, scope, &filter, &req)).await
 }
 
 /// One building.
@@ -133,9 +130,7 @@ pub async fn list_buildings(
     responses((status = 200, description = "The building; `ETag` is set", body = BuildingView)))]
 #[get("/api/v1/org/buildings/{id}")]
 pub async fn get_building(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let b = ctx.run(move |conn| Ok(buildings::get(conn, &scope, &id)?)).await?;
-    Ok(ok(b.version, &BuildingView::from(b)))
+    ctx.one(ORG.0, move |conn, scope| buildings::get(conn, scope, &id), BuildingView::from).await
 }
 
 /// Rename, archive or restore a building (with `If-Match`).
@@ -148,12 +143,10 @@ pub async fn update_building(
     (id, if_match): (web::Path<String>, IfMatch),
     body: Body<BuildingPatch>,
 ) -> ApiResult<HttpResponse> {
-    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let (p, now) = (body.into_inner(), ctx.now());
     let changes = BuildingChanges { name: p.name, archived_at: archive(p.archived, now) };
-    let b = ctx
-        .run(move |conn| {
-            Ok(buildings::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
-        })
-        .await?;
-    Ok(ok(b.version, &BuildingView::from(b)))
+    let change = move |conn: &mut Conn, s: Scopes| {
+        buildings::update(conn, s.pair(), &id, if_match.0, &changes, now)
+    };
+    ctx.change(ORG, change, BuildingView::from).await
 }

@@ -4,23 +4,25 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::{access::Permission, org::CompanyKind};
-use kefu_persistence::org::{
-    archive,
-    companies::{self, Company, CompanyChanges, CompanyFilter},
+use kefu_domain::org::CompanyKind;
+use kefu_persistence::{
+    Conn,
+    org::{
+        archive,
+        companies::{self, Company, CompanyChanges, CompanyFilter},
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::scopes;
+use super::ORG;
 use crate::{
     body::Body,
-    ctx::Ctx,
+    ctx::{Ctx, Scopes},
     etag::IfMatch,
     list_query, page_type,
     problem::ApiResult,
-    respond::{created, ok},
     time::local,
 };
 
@@ -104,10 +106,10 @@ list_query!(
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = CompanyView)))]
 #[post("/api/v1/org/companies")]
 pub async fn create_company(ctx: Ctx, body: Body<NewCompany>) -> ApiResult<HttpResponse> {
-    let ((_, write), new, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
-    let c =
-        ctx.run(move |conn| Ok(companies::create(conn, &write, &new.name, new.kind, now)?)).await?;
-    Ok(created(format!("/api/v1/org/companies/{}", c.id), c.version, &CompanyView::from(c)))
+    let (new, now) = (body.into_inner(), ctx.now());
+    let make =
+        move |conn: &mut Conn, s: Scopes| companies::create(conn, &s.1, &new.name, new.kind, now);
+    ctx.create((ORG, "/api/v1/org/companies"), make, CompanyView::from).await
 }
 
 /// List the companies within the caller's reach.
@@ -118,10 +120,8 @@ pub async fn list_companies(
     ctx: Ctx,
     q: web::Query<CompanyQuery>,
 ) -> ApiResult<web::Json<CompanyPage>> {
-    let (scope, req) = (ctx.caller.scope(Permission::OrgRead)?, q.list_request()?);
-    let filter = CompanyFilter { kind: q.kind, archived: q.archived };
-    let found = ctx.run(move |conn| Ok(companies::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(CompanyPage::from_page(found, CompanyView::from)))
+    let (req, filter) = (q.list_request()?, CompanyFilter { kind: q.kind, archived: q.archived });
+    ctx.list(ORG.0, move |conn, scope| companies::list(conn, scope, &filter, &req)).await
 }
 
 /// One company.
@@ -130,9 +130,7 @@ pub async fn list_companies(
     responses((status = 200, description = "The company; `ETag` is set", body = CompanyView)))]
 #[get("/api/v1/org/companies/{id}")]
 pub async fn get_company(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let c = ctx.run(move |conn| Ok(companies::get(conn, &scope, &id)?)).await?;
-    Ok(ok(c.version, &CompanyView::from(c)))
+    ctx.one(ORG.0, move |conn, scope| companies::get(conn, scope, &id), CompanyView::from).await
 }
 
 /// Change, archive or restore a company (with `If-Match`).
@@ -145,13 +143,11 @@ pub async fn update_company(
     (id, if_match): (web::Path<String>, IfMatch),
     body: Body<CompanyPatch>,
 ) -> ApiResult<HttpResponse> {
-    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let (p, now) = (body.into_inner(), ctx.now());
     let changes =
         CompanyChanges { name: p.name, kind: p.kind, archived_at: archive(p.archived, now) };
-    let c = ctx
-        .run(move |conn| {
-            Ok(companies::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
-        })
-        .await?;
-    Ok(ok(c.version, &CompanyView::from(c)))
+    let change = move |conn: &mut Conn, s: Scopes| {
+        companies::update(conn, s.pair(), &id, if_match.0, &changes, now)
+    };
+    ctx.change(ORG, change, CompanyView::from).await
 }

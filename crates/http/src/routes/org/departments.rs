@@ -2,24 +2,26 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::{access::Permission, org::DepartmentKind};
-use kefu_persistence::org::{
-    archive,
-    departments::{self, Department, DepartmentChanges, DepartmentFilter, NewDepartment},
+use kefu_domain::org::DepartmentKind;
+use kefu_persistence::{
+    Conn,
+    org::{
+        archive,
+        departments::{self, Department, DepartmentChanges, DepartmentFilter, NewDepartment},
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::scopes;
+use super::ORG;
 use crate::{
     body::Body,
-    ctx::Ctx,
+    ctx::{Ctx, Scopes},
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
     problem::ApiResult,
-    respond::{created, ok},
     time::local,
 };
 
@@ -126,15 +128,19 @@ pub async fn create_department(
     ctx: Ctx,
     body: Body<NewDepartmentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let ((read, write), r, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let (r, now) = (body.into_inner(), ctx.now());
     let new = NewDepartment {
         company_id: r.company_id,
         name: r.name,
         kind: r.kind,
         coordinator_id: r.coordinator_id,
     };
-    let d = ctx.run(move |conn| Ok(departments::create(conn, (&read, &write), &new, now)?)).await?;
-    Ok(created(format!("/api/v1/org/departments/{}", d.id), d.version, &DepartmentView::from(d)))
+    ctx.create(
+        (ORG, "/api/v1/org/departments"),
+        move |conn: &mut Conn, s: Scopes| departments::create(conn, s.pair(), &new, now),
+        DepartmentView::from,
+    )
+    .await
 }
 
 /// List the departments within the caller's reach.
@@ -144,18 +150,15 @@ pub async fn create_department(
 #[get("/api/v1/org/departments")]
 pub async fn list_departments(
     ctx: Ctx,
-    query: web::Query<DepartmentQuery>,
+    q: web::Query<DepartmentQuery>,
 ) -> ApiResult<web::Json<DepartmentPage>> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let q = query.into_inner();
-    let req = q.list_request()?;
     let filter = DepartmentFilter {
-        company_id: text_filter("company_id", q.company_id, 64)?,
+        company_id: text_filter("company_id", q.company_id.clone(), 64)?,
         kind: q.kind,
         archived: q.archived,
     };
-    let found = ctx.run(move |conn| Ok(departments::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(DepartmentPage::from_page(found, DepartmentView::from)))
+    let req = q.list_request()?;
+    ctx.list(ORG.0, move |conn, scope| departments::list(conn, scope, &filter, &req)).await
 }
 
 /// One department.
@@ -164,9 +167,8 @@ pub async fn list_departments(
     responses((status = 200, description = "The department; `ETag` is set", body = DepartmentView)))]
 #[get("/api/v1/org/departments/{id}")]
 pub async fn get_department(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let d = ctx.run(move |conn| Ok(departments::get(conn, &scope, &id)?)).await?;
-    Ok(ok(d.version, &DepartmentView::from(d)))
+    ctx.one(ORG.0, move |conn, scope| departments::get(conn, scope, &id), DepartmentView::from)
+        .await
 }
 
 /// Change, archive or restore a department (with `If-Match`).
@@ -179,17 +181,19 @@ pub async fn update_department(
     (id, if_match): (web::Path<String>, IfMatch),
     body: Body<DepartmentPatch>,
 ) -> ApiResult<HttpResponse> {
-    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let (p, now) = (body.into_inner(), ctx.now());
     let changes = DepartmentChanges {
         name: p.name,
         kind: p.kind,
         coordinator_id: p.coordinator_id,
         archived_at: archive(p.archived, now),
     };
-    let d = ctx
-        .run(move |conn| {
-            Ok(departments::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
-        })
-        .await?;
-    Ok(ok(d.version, &DepartmentView::from(d)))
+    ctx.change(
+        ORG,
+        move |conn: &mut Conn, s: Scopes| {
+            departments::update(conn, s.pair(), &id, if_match.0, &changes, now)
+        },
+        DepartmentView::from,
+    )
+    .await
 }

@@ -9,11 +9,8 @@ pub mod projects;
 pub mod units;
 
 use kefu_domain::access::Permission;
-use kefu_persistence::scope::Scope;
 
-use crate::{auth::Caller, problem::ApiError};
+use crate::ctx::Access;
 
-/// The caller's read and write scopes of the organisation; 403 without `OrgWrite`.
-pub(crate) fn scopes(caller: &Caller) -> Result<(Scope, Scope), ApiError> {
-    caller.scopes(Permission::OrgRead, Permission::OrgWrite)
-}
+/// Reading the organisation needs `OrgRead`, changing it `OrgWrite`.
+pub(crate) const ORG: Access = (Permission::OrgRead, Permission::OrgWrite);

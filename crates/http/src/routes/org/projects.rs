@@ -2,24 +2,25 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::Permission;
-use kefu_persistence::org::{
-    archive,
-    projects::{self, NewProject, Project, ProjectChanges, ProjectFilter},
+use kefu_persistence::{
+    Conn,
+    org::{
+        archive,
+        projects::{self, NewProject, Project, ProjectChanges, ProjectFilter},
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::scopes;
+use super::ORG;
 use crate::{
     body::Body,
-    ctx::Ctx,
+    ctx::{Ctx, Scopes},
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
     problem::ApiResult,
-    respond::{created, ok},
     time::local,
 };
 
@@ -161,8 +162,7 @@ list_query!(
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = ProjectView)))]
 #[post("/api/v1/org/projects")]
 pub async fn create_project(ctx: Ctx, body: Body<NewProjectRequest>) -> ApiResult<HttpResponse> {
-    let (read, write) = scopes(&ctx.caller)?;
-    let r = body.into_inner();
+    let (r, now) = (body.into_inner(), ctx.now());
     let new = NewProject {
         company_id: r.company_id,
         name: r.name,
@@ -170,9 +170,12 @@ pub async fn create_project(ctx: Ctx, body: Body<NewProjectRequest>) -> ApiResul
         cs_contact: to_json(r.customer_service_contact),
         property_contact: to_json(r.property_contact),
     };
-    let now = ctx.now();
-    let p = ctx.run(move |conn| Ok(projects::create(conn, (&read, &write), &new, now)?)).await?;
-    Ok(created(format!("/api/v1/org/projects/{}", p.id), p.version, &ProjectView::from(p)))
+    ctx.create(
+        (ORG, "/api/v1/org/projects"),
+        move |conn: &mut Conn, s: Scopes| projects::create(conn, s.pair(), &new, now),
+        ProjectView::from,
+    )
+    .await
 }
 
 /// List the projects within the caller's reach.
@@ -181,15 +184,11 @@ pub async fn create_project(ctx: Ctx, body: Body<NewProjectRequest>) -> ApiResul
 #[get("/api/v1/org/projects")]
 pub async fn list_projects(
     ctx: Ctx,
-    query: web::Query<ProjectQuery>,
+    q: web::Query<ProjectQuery>,
 ) -> ApiResult<web::Json<ProjectPage>> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let q = query.into_inner();
-    let req = q.list_request()?;
-    let company_id = text_filter("company_id", q.company_id, 64)?;
-    let filter = ProjectFilter { company_id, archived: q.archived };
-    let found = ctx.run(move |conn| Ok(projects::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(ProjectPage::from_page(found, ProjectView::from)))
+    let company_id = text_filter("company_id", q.company_id.clone(), 64)?;
+    let (req, filter) = (q.list_request()?, ProjectFilter { company_id, archived: q.archived });
+    ctx.list(ORG.0, move |conn, scope| projects::list(conn, scope, &filter, &req)).await
 }
 
 /// One project.
@@ -198,9 +197,7 @@ pub async fn list_projects(
     responses((status = 200, description = "The project; `ETag` is set", body = ProjectView)))]
 #[get("/api/v1/org/projects/{id}")]
 pub async fn get_project(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let p = ctx.run(move |conn| Ok(projects::get(conn, &scope, &id)?)).await?;
-    Ok(ok(p.version, &ProjectView::from(p)))
+    ctx.one(ORG.0, move |conn, scope| projects::get(conn, scope, &id), ProjectView::from).await
 }
 
 /// Change, archive or restore a project (with `If-Match`).
@@ -213,7 +210,7 @@ pub async fn update_project(
     (id, if_match): (web::Path<String>, IfMatch),
     body: Body<ProjectPatch>,
 ) -> ApiResult<HttpResponse> {
-    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let (p, now) = (body.into_inner(), ctx.now());
     let changes = ProjectChanges {
         name: p.name,
         city: p.city,
@@ -221,10 +218,8 @@ pub async fn update_project(
         property_contact: to_json(p.property_contact),
         archived_at: archive(p.archived, now),
     };
-    let p = ctx
-        .run(move |conn| {
-            Ok(projects::update(conn, (&read, &write), &id, if_match.0, &changes, now)?)
-        })
-        .await?;
-    Ok(ok(p.version, &ProjectView::from(p)))
+    let change = move |conn: &mut Conn, s: Scopes| {
+        projects::update(conn, s.pair(), &id, if_match.0, &changes, now)
+    };
+    ctx.change(ORG, change, ProjectView::from).await
 }

@@ -2,24 +2,25 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::access::Permission;
-use kefu_persistence::org::{
-    archive,
-    units::{self, Unit, UnitChanges, UnitFilter},
+use kefu_persistence::{
+    Conn,
+    org::{
+        archive,
+        units::{self, Unit, UnitChanges, UnitFilter},
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::scopes;
+use super::ORG;
 use crate::{
     body::Body,
-    ctx::Ctx,
+    ctx::{Ctx, Scopes},
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
     problem::ApiResult,
-    respond::{created, ok},
     time::local,
 };
 
@@ -120,31 +121,29 @@ list_query!(
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = UnitView)))]
 #[post("/api/v1/org/units")]
 pub async fn create_unit(ctx: Ctx, body: Body<NewUnit>) -> ApiResult<HttpResponse> {
-    let ((read, write), r, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
-    let u = ctx
-        .run(move |conn| {
-            let unit = (r.number.as_str(), r.floor.as_deref());
-            Ok(units::create(conn, (&read, &write), &r.building_id, unit, now)?)
-        })
-        .await?;
-    Ok(created(format!("/api/v1/org/units/{}", u.id), u.version, &UnitView::from(u)))
+    let (r, now) = (body.into_inner(), ctx.now());
+    ctx.create(
+        (ORG, "/api/v1/org/units"),
+        move |conn: &mut Conn, s: Scopes| {
+            units::create(conn, s.pair(), &r.building_id, (&r.number, r.floor.as_deref()), now)
+        },
+        UnitView::from,
+    )
+    .await
 }
 
 /// List the units within the caller's reach.
 #[utoipa::path(tag = "org", operation_id = "list_units", security(("bearer" = [])),
     params(UnitQuery), responses((status = 200, description = "A page of units", body = UnitPage)))]
 #[get("/api/v1/org/units")]
-pub async fn list_units(ctx: Ctx, query: web::Query<UnitQuery>) -> ApiResult<web::Json<UnitPage>> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let q = query.into_inner();
-    let req = q.list_request()?;
+pub async fn list_units(ctx: Ctx, q: web::Query<UnitQuery>) -> ApiResult<web::Json<UnitPage>> {
     let filter = UnitFilter {
-        project_id: text_filter("project_id", q.project_id, 64)?,
-        building_id: text_filter("building_id", q.building_id, 64)?,
+        project_id: text_filter("project_id", q.project_id.clone(), 64)?,
+        building_id: text_filter("building_id", q.building_id.clone(), 64)?,
         archived: q.archived,
     };
-    let found = ctx.run(move |conn| Ok(units::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(UnitPage::from_page(found, UnitView::from)))
+    let req = q.list_request()?;
+    ctx.list(ORG.0, move |conn, scope| units::list(conn, scope, &filter, &req)).await
 }
 
 /// One unit.
@@ -153,9 +152,7 @@ pub async fn list_units(ctx: Ctx, query: web::Query<UnitQuery>) -> ApiResult<web
     responses((status = 200, description = "The unit; `ETag` is set", body = UnitView)))]
 #[get("/api/v1/org/units/{id}")]
 pub async fn get_unit(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let scope = ctx.caller.scope(Permission::OrgRead)?;
-    let u = ctx.run(move |conn| Ok(units::get(conn, &scope, &id)?)).await?;
-    Ok(ok(u.version, &UnitView::from(u)))
+    ctx.one(ORG.0, move |conn, scope| units::get(conn, scope, &id), UnitView::from).await
 }
 
 /// Change, archive or restore a unit (with `If-Match`).
@@ -168,11 +165,11 @@ pub async fn update_unit(
     (id, if_match): (web::Path<String>, IfMatch),
     body: Body<UnitPatch>,
 ) -> ApiResult<HttpResponse> {
-    let ((read, write), p, now) = (scopes(&ctx.caller)?, body.into_inner(), ctx.now());
+    let (p, now) = (body.into_inner(), ctx.now());
     let changes =
         UnitChanges { number: p.number, floor: p.floor, archived_at: archive(p.archived, now) };
-    let u = ctx
-        .run(move |conn| Ok(units::update(conn, (&read, &write), &id, if_match.0, &changes, now)?))
-        .await?;
-    Ok(ok(u.version, &UnitView::from(u)))
+    let change = move |conn: &mut Conn, s: Scopes| {
+        units::update(conn, s.pair(), &id, if_match.0, &changes, now)
+    };
+    ctx.change(ORG, change, UnitView::from).await
 }
