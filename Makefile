@@ -35,6 +35,7 @@ tools:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	bash scripts/house.sh
 
 bench:
 	cargo bench -p kefu-domain
