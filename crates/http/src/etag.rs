@@ -7,6 +7,8 @@ use actix_web::{
 };
 use std::future::{Ready, ready};
 
+use kefu_persistence::kit::Expected;
+
 use crate::problem::ApiError;
 
 /// The ETag of a version.
@@ -16,9 +18,11 @@ pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
     (header::ETAG, value)
 }
 
-/// The version a change was based on, from `If-Match` (`"3"`, `W/"3"` or `3`).
+/// Which version a change was based on, from `If-Match`: a strong ETag (`"3"`, or bare `3`)
+/// names it; `*` takes whatever version is current. `If-Match` compares strongly (RFC 9110
+/// §13.1.1): a weak ETag (`W/"3"`) never matches, so it is 412.
 #[derive(Debug, Clone, Copy)]
-pub struct IfMatch(pub i64);
+pub struct IfMatch(pub Expected);
 
 impl FromRequest for IfMatch {
     type Error = ApiError;
@@ -28,14 +32,44 @@ impl FromRequest for IfMatch {
         let Some(raw) = req.headers().get(header::IF_MATCH) else {
             return ready(Err(ApiError::PreconditionRequired));
         };
-        let version = raw
-            .to_str()
-            .ok()
-            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-            .and_then(|v| v.parse::<i64>().ok())
-            .filter(|v| *v >= 1);
-        ready(version.map(IfMatch).ok_or_else(|| {
-            ApiError::field("If-Match", "invalid", r#"must be the ETag of a version, like "3""#)
-        }))
+        ready(parse(raw.to_str().unwrap_or_default()).map(IfMatch))
+    }
+}
+
+/// Reads an `If-Match` value.
+fn parse(value: &str) -> Result<Expected, ApiError> {
+    let value = value.trim();
+    if value == "*" {
+        return Ok(Expected::Any);
+    }
+    if value.starts_with("W/") {
+        return Err(ApiError::WeakEtag);
+    }
+    value
+        .trim_matches('"')
+        .parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 1)
+        .map(Expected::Version)
+        .ok_or_else(|| {
+            ApiError::field(
+                "If-Match",
+                "invalid",
+                r#"must be the ETag of a version, like "3", or *"#,
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strong_etags_and_star_match_weak_ones_never() {
+        assert_eq!(parse("\"3\"").unwrap(), Expected::Version(3));
+        assert_eq!(parse("3").unwrap(), Expected::Version(3));
+        assert_eq!(parse(" * ").unwrap(), Expected::Any);
+        assert!(matches!(parse("W/\"3\""), Err(ApiError::WeakEtag)));
+        assert!(parse("\"0\"").is_err() && parse("abc").is_err());
     }
 }

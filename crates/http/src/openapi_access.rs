@@ -27,8 +27,9 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 
 /// The value an `Idempotency-Key` may take: 1–255 visible ASCII characters.
 const KEY_PATTERN: &str = "^[\\x21-\\x7e]+$";
-/// The value an `If-Match` may take: one version, quoted (`"3"`), weak (`W/"3"`) or bare.
-const VERSION_PATTERN: &str = "^(W/)?\"?[1-9][0-9]{0,17}\"?$";
+/// The value an `If-Match` may take: one version, quoted (`"3"`) or bare, or `*` (any). A weak
+/// ETag (`W/"3"`) never matches: `If-Match` compares strongly.
+const VERSION_PATTERN: &str = "^(\\*|\"?[1-9][0-9]{0,17}\"?)$";
 
 fn header(
     op: &mut Operation,
@@ -70,7 +71,7 @@ fn if_match(op: &mut Operation) {
         op,
         ("If-Match", VERSION_PATTERN),
         true,
-        "The `ETag` of the resource as last read, e.g. \"3\"",
+        "The `ETag` of the resource as last read, e.g. \"3\" (strong comparison: a weak `W/` ETag never matches), or `*` for whatever version is current",
         "\"1\"",
     );
     add(op, "409", "The change conflicts with another record (`conflict`)");

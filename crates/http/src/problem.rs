@@ -89,6 +89,9 @@ pub enum ApiError {
     /// `If-Match` names an older version.
     #[error("the resource changed since you read it (now at version {0})")]
     StaleVersion(i64),
+    /// `If-Match` with a weak ETag, which never matches (strong comparison).
+    #[error("If-Match compares strongly: a weak ETag (W/…) never matches; send the ETag as read")]
+    WeakEtag,
     /// A change without `If-Match`.
     #[error("send If-Match with the ETag of the version you read")]
     PreconditionRequired,
@@ -128,7 +131,7 @@ impl ApiError {
             Self::Unauthorized(code, _) => code,
             Self::Forbidden => "forbidden",
             Self::Conflict(_) => "conflict",
-            Self::StaleVersion(_) => "stale_version",
+            Self::StaleVersion(_) | Self::WeakEtag => "stale_version",
             Self::PreconditionRequired => "precondition_required",
             Self::Unavailable => "database_unavailable",
             Self::Internal(_) => "internal_error",
@@ -173,7 +176,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
+            Self::StaleVersion(_) | Self::WeakEtag => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -10,7 +10,7 @@ use crate::{
     db::{Conn, transaction},
     error::StoreError,
     ids::new_id,
-    kit::{Audited, ListRequest, Page, new_row, page, resource},
+    kit::{Audited, Expected, ListRequest, Page, new_row, page, resource},
     org::{archived, archived_flag},
     schema::integration_clients as clients,
     scope::{Filter, Scope, taken},
@@ -106,7 +106,7 @@ pub fn update(
     conn: &mut Conn,
     scope: &Scope,
     id: &str,
-    expected: i64,
+    expected: Expected,
     changes: &ClientChanges,
     now: DateTime<Utc>,
 ) -> Result<Client, StoreError> {

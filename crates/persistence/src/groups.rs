@@ -15,7 +15,7 @@ use crate::{
     error::StoreError,
     grants::{self, NewGrant},
     ids::new_id,
-    kit::{Audited, ListRequest, Page, new_row, page, refused},
+    kit::{Audited, Expected, ListRequest, Page, new_row, page, refused},
     org::archived_flag,
     schema::groups,
     scope::{Place, taken},
@@ -167,11 +167,18 @@ pub fn update(
     conn: &mut Conn,
     acting: &Acting,
     id: &str,
-    expected: i64,
+    expected: Expected,
     changes: &GroupChanges,
     now: DateTime<Utc>,
 ) -> Result<Group, StoreError> {
     transaction(conn.raw(), |conn| {
+        let current = |conn: &mut DbConnection| {
+            groups::table.find(id).select(groups::version).first::<i64>(conn).optional()
+        };
+        let expected = match expected {
+            Expected::Version(v) => v,
+            Expected::Any => current(conn)?.ok_or(StoreError::NotFound)?,
+        };
         let changed = diesel::update(
             groups::table.filter(groups::id.eq(id)).filter(groups::version.eq(expected)),
         )
@@ -182,8 +189,7 @@ pub fn update(
         ))
         .execute(conn)?;
         if changed == 0 {
-            let current = groups::table.find(id).select(groups::version).first(conn).optional()?;
-            return Err(refused(current, true));
+            return Err(refused(current(conn)?, true));
         }
         audit(conn, acting, ("group.updated", id), changes.audit(), now)?;
         find(conn, id)

@@ -126,6 +126,16 @@ pub(crate) fn refused(current: Option<i64>, writable: bool) -> StoreError {
     }
 }
 
+/// The version a change expects its record at: the one the caller read (`If-Match: "3"`), or
+/// whichever is current (`If-Match: *`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// This version.
+    Version(i64),
+    /// Any version the record has now.
+    Any,
+}
+
 /// A stored record's identity and version (its `ETag`).
 pub trait Record {
     /// Its id.
@@ -192,7 +202,7 @@ macro_rules! resource {
             conn: &mut $crate::db::Conn,
             (read, write): (&$crate::scope::Scope, &$crate::scope::Scope),
             id: &str,
-            expected: i64,
+            expected: $crate::kit::Expected,
             changes: &$changes,
             now: chrono::DateTime<chrono::Utc>,
         ) -> Result<$record, $crate::StoreError> {
@@ -272,12 +282,24 @@ macro_rules! resource {
             read: &$crate::scope::Scope,
             write: &$crate::scope::Scope,
             id: &str,
-            expected: i64,
+            expected: $crate::kit::Expected,
             changes: &$changes,
             now: chrono::DateTime<chrono::Utc>,
         ) -> Result<$record, $crate::StoreError> {
             use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, RunQueryDsl};
             use $crate::kit::Audited;
+            let current = |conn: &mut $crate::db::DbConnection| {
+                $table::table
+                    .filter($table::id.eq(id))
+                    .filter(within(read))
+                    .select($table::version)
+                    .first::<i64>(conn)
+                    .optional()
+            };
+            let expected = match expected {
+                $crate::kit::Expected::Version(v) => v,
+                $crate::kit::Expected::Any => current(conn)?.ok_or($crate::StoreError::NotFound)?,
+            };
             let changed = diesel::update(
                 $table::table
                     .filter($table::id.eq(id))
@@ -295,12 +317,7 @@ macro_rules! resource {
                 other => other,
             })?;
             if changed == 0 {
-                let current: Option<i64> = $table::table
-                    .filter($table::id.eq(id))
-                    .filter(within(read))
-                    .select($table::version)
-                    .first(conn)
-                    .optional()?;
+                let current = current(conn)?;
                 let writable = $table::table
                     .filter($table::id.eq(id))
                     .filter(within(write))

@@ -123,3 +123,42 @@ async fn every_list_counts_on_request(backend: Backend) {
     let groups: Value = app.get("/api/v1/users?count=true", &admin).await.json().await.unwrap();
     assert_eq!(groups["total"], 1);
 }
+
+#[tokio::test]
+async fn if_match_compares_strongly_and_takes_a_star() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let company = app
+        .create("/api/v1/org/companies", &admin, json!({"name": "晋愉地产", "kind": "developer"}))
+        .await;
+    let path = format!("/api/v1/org/companies/{}", id(&company));
+    let send = |if_match: &'static str, name: &'static str| {
+        let (app, admin, path) = (&app, admin.clone(), path.clone());
+        async move {
+            app.http
+                .patch(app.url(&path))
+                .bearer_auth(admin)
+                .header("if-match", if_match)
+                .json(&json!({"name": name}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let weak = send("W/\"1\"", "弱").await;
+    kefu_tests::assert_problem(weak, 412, "stale_version").await;
+    let star = send("*", "任意").await;
+    assert_eq!((star.status().as_u16(), &star.headers()["etag"]), (200, &"\"2\"".parse().unwrap()));
+    assert_eq!(send("\"2\"", "强").await.status(), 200);
+    kefu_tests::assert_problem(send("\"2\"", "旧").await, 412, "stale_version").await;
+    let missing = app
+        .http
+        .patch(app.url("/api/v1/org/companies/nope"))
+        .bearer_auth(&admin)
+        .header("if-match", "*")
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    kefu_tests::assert_problem(missing, 404, "not_found").await;
+}

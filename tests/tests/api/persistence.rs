@@ -5,7 +5,9 @@ use kefu_domain::{access::Reach, clock::to_micros, org::CompanyKind};
 use kefu_persistence::{
     Conn, StoreError,
     audit::{self, Acting, Actor},
-    calendars, groups, migrate,
+    calendars, groups,
+    kit::Expected::Version,
+    migrate,
     org::{
         archive,
         companies::{self, CompanyChanges},
@@ -128,15 +130,22 @@ async fn a_stale_version_is_refused(backend: Backend) {
             ..CompanyChanges::default()
         };
         let later = at + TimeDelta::minutes(1);
-        let renamed =
-            companies::update(&mut conn, (&scope, &scope), &c.id, 1, &rename("晋愉置业"), later)
-                .unwrap();
+        let renamed = companies::update(
+            &mut conn,
+            (&scope, &scope),
+            &c.id,
+            Version(1),
+            &rename("晋愉置业"),
+            later,
+        )
+        .unwrap();
         assert_eq!((renamed.version, renamed.name.as_str()), (2, "晋愉置业"));
-        let stale = companies::update(&mut conn, (&scope, &scope), &c.id, 1, &rename("x"), later);
+        let stale =
+            companies::update(&mut conn, (&scope, &scope), &c.id, Version(1), &rename("x"), later);
         assert!(matches!(stale, Err(StoreError::StaleVersion { current: 2 })), "{stale:?}");
         assert_eq!(companies::get(&mut conn, &scope, &c.id).unwrap().name, "晋愉置业");
         let missing =
-            companies::update(&mut conn, (&scope, &scope), "missing", 1, &rename("x"), at);
+            companies::update(&mut conn, (&scope, &scope), "missing", Version(1), &rename("x"), at);
         assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
         let events = audit::for_subject(&mut conn, "company", &c.id).unwrap();
         assert_eq!(events.len(), 2, "created and one change");

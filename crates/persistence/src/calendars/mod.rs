@@ -20,7 +20,7 @@ use crate::{
     db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::new_id,
-    kit::{ListRequest, Page, new_row, page},
+    kit::{Expected, ListRequest, Page, new_row, page},
     schema::{calendar_years, calendars},
     scope::Place,
     sla,
@@ -488,13 +488,17 @@ pub fn update(
     conn: &mut Conn,
     scope: &CalendarScope,
     id: &str,
-    expected: i64,
+    expected: Expected,
     settings: &CalendarSettings,
     now: DateTime<Utc>,
 ) -> Result<(CalendarRecord, usize), StoreError> {
     transaction(conn.raw(), |conn| {
         let before = find(conn, scope, id)?;
         scope.may_change(before.group_id.as_deref())?;
+        let expected = match expected {
+            Expected::Version(v) => v,
+            Expected::Any => before.version,
+        };
         let changed = diesel::update(
             calendars::table.filter(calendars::id.eq(id)).filter(calendars::version.eq(expected)),
         )
@@ -528,13 +532,17 @@ pub fn delete(
     conn: &mut Conn,
     scope: &CalendarScope,
     id: &str,
-    expected: i64,
+    expected: Expected,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     use crate::schema::sla_clocks;
     transaction(conn.raw(), |conn| {
         let current = find(conn, scope, id)?;
         scope.may_change(current.group_id.as_deref())?;
+        let expected = match expected {
+            Expected::Version(v) => v,
+            Expected::Any => current.version,
+        };
         if current.is_default {
             return Err(StoreError::Conflict("a default calendar cannot be deleted".into()));
         }

@@ -8,7 +8,7 @@ use super::{Customer, find, row, with_units, within};
 use crate::{
     db::{Conn, transaction},
     error::StoreError,
-    kit::{Audited, ListRequest, Page, page},
+    kit::{Audited, Expected, ListRequest, Page, page},
     org::{archived, archived_flag},
     schema::{customer_units, customers},
     scope::Scope,
@@ -92,7 +92,7 @@ pub fn update(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
     id: &str,
-    expected: i64,
+    expected: Expected,
     changes: &CustomerChanges,
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {

@@ -16,6 +16,7 @@ use crate::{
     db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::{new_id, to_db},
+    kit::Expected,
     schema::sla_policies,
     scope::Place,
 };
@@ -162,12 +163,16 @@ pub fn put_policy(
     conn: &mut Conn,
     acting: &Acting,
     owner: Option<&str>,
-    expected: i64,
+    expected: Expected,
     policy: &SlaPolicy,
     now: DateTime<Utc>,
 ) -> Result<PolicyVersion, StoreError> {
     transaction(conn.raw(), |conn| {
         let current = current(conn, owner)?.map_or(0, |p| p.version);
+        let expected = match expected {
+            Expected::Version(v) => v,
+            Expected::Any => current,
+        };
         if current != expected {
             return Err(StoreError::StaleVersion { current });
         }

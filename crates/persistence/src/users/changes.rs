@@ -17,6 +17,7 @@ use crate::{
     grants,
     ids::to_db,
     kit::Audited,
+    kit::Expected,
     org::archived_flag,
     schema::users,
     scope::{Place, Scope},
@@ -107,7 +108,7 @@ pub fn update(
     conn: &mut Conn,
     scope: &Scope,
     id: &str,
-    expected: i64,
+    expected: Expected,
     changes: &UserChanges,
     now: DateTime<Utc>,
 ) -> Result<User, StoreError> {
