@@ -95,6 +95,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Signs in with owned credentials (for many sign-ins sent at once).
+    pub fn login_owned(
+        &self,
+        username: String,
+        password: String,
+    ) -> impl std::future::Future<Output = reqwest::Response> + '_ {
+        async move { self.login(&username, &password).await }
+    }
+
     /// Signs in as the bootstrap admin and returns the token pair.
     pub async fn admin_tokens(&self) -> Value {
         let res = self.login("admin", ADMIN_PASSWORD).await;

@@ -298,6 +298,7 @@ pub fn delete(
             return Err(StoreError::Conflict("you cannot revoke your own grant".into()));
         }
         if grant.role == Role::Admin && grant.scope_kind == ScopeKind::Group {
+            crate::users::serialize_with_peers(conn, Some(&scope.group_id))?;
             last_admin_stays(conn, &scope.group_id, &grant)?;
         }
         diesel::delete(grants::table.filter(grants::id.eq(id))).execute(conn)?;

@@ -3,7 +3,6 @@
 // Test code: a failed step should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod access;
 mod audit;
 mod auth;
 mod calendars;
@@ -15,11 +14,10 @@ mod conventions;
 mod customers;
 mod errors;
 mod idempotency;
-mod login_limits;
 mod observability;
 mod org;
 mod persistence;
 mod rules;
-mod scope;
+mod security;
 mod upgrade;
 mod users;

@@ -275,6 +275,16 @@ async fn nobody_locks_himself_out() {
         )
         .await;
     assert_problem(res, 409, "conflict").await;
+    // Nor resets his own password: that takes the current one, at /me/password.
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{}", me["id"].as_str().unwrap()),
+            &admin,
+            1,
+            &json!({"password": "a-new-long-password"}),
+        )
+        .await;
+    assert_problem(res, 409, "conflict").await;
     let res = app
         .patch(
             &format!("/api/v1/groups/{}", me["group_id"].as_str().unwrap()),

@@ -84,12 +84,32 @@ fn others_holding(
     Ok(q.count().get_result(conn)?)
 }
 
+/// Takes the locks that make "who else is in charge" a fact until commit: the group's row (two
+/// administrators disabling each other at once line up here on PostgreSQL; SQLite's write
+/// transaction is already alone) and the platform operators' grants.
+pub(crate) fn serialize_with_peers(
+    conn: &mut DbConnection,
+    group_id: Option<&str>,
+) -> Result<(), StoreError> {
+    use crate::schema::{grants as g, groups};
+    if let Some(group) = group_id {
+        diesel::update(groups::table.find(group))
+            .set(groups::version.eq(groups::version))
+            .execute(conn)?;
+    }
+    diesel::update(g::table.filter(g::role.eq(Role::PlatformOperator.as_str())))
+        .set(g::version.eq(g::version))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// `Conflict` when disabling `user` would leave his group without an enabled administrator or
 /// the deployment without an enabled platform operator.
 pub(crate) fn keep_someone_in_charge(
     conn: &mut DbConnection,
     user: &User,
 ) -> Result<(), StoreError> {
+    serialize_with_peers(conn, user.group_id.as_deref())?;
     if grants::holds(conn, "user", &user.id, Role::Admin)?
         && others_holding(conn, Role::Admin, user.group_id.as_deref(), &user.id)? == 0
     {
@@ -115,6 +135,11 @@ pub fn update(
     let changed = transaction(conn.raw(), |conn| {
         let before = find_within(conn, scope, id)?;
         scope.require_group()?;
+        // One's own password is changed with the current one (`/me/password`), never reset.
+        if changes.password_hash.is_some() && *scope.actor() == Actor::User(id.to_owned()) {
+            let why = "change your own password with the current one, at /api/v1/me/password";
+            return Err(StoreError::Conflict(why.into()));
+        }
         if matches!(changes.disabled_at, Some(Some(_))) {
             // Nobody locks himself out: disabling is for someone else's account.
             if *scope.actor() == Actor::User(id.to_owned()) {

@@ -19,7 +19,8 @@ use crate::{
     schema::{departments, grants as grant_rows, projects, users},
     scope::{Filter, Place, Scope},
 };
-pub use changes::{UserChanges, set_own_password, update};
+pub use changes::{UserChanges, update};
+pub(crate) use changes::{serialize_with_peers, set_own_password};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
