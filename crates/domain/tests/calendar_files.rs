@@ -80,12 +80,15 @@ fn bad_csv_files_name_line_and_field() {
         ("2026-05-02,workday,,9-12\n", 2, "blocks", "block_format"),
     ];
     for (body, line, field, code) in cases {
-        let err = YearSchedule::from_csv(2026, None, &format!("{header}{body}")).unwrap_err();
+        let err = YearSchedule::from_csv(2026, None, &format!("{header}{body}"))
+            .unwrap_err()
+            .first()
+            .clone();
         assert_eq!((err.at, err.field, err.code()), (Position::Line(line), field, code), "{body}");
         assert!(err.to_string().starts_with(&format!("line {line}, field `{field}`")), "{err}");
     }
     for text in ["", "2026-05-01,holiday,A,\n", "date,kind,name\n", "date;kind;name;blocks\n"] {
-        let err = YearSchedule::from_csv(2026, None, text).unwrap_err();
+        let err = YearSchedule::from_csv(2026, None, text).unwrap_err().first().clone();
         assert_eq!((err.at, err.field), (Position::Line(1), "header"), "{text:?}");
     }
     assert_eq!(YearSchedule::from_csv(1800, None, header).unwrap_err().code(), "invalid_year");
@@ -140,7 +143,7 @@ fn bad_json_files_name_item_and_field() {
         (wrap(&format!(r#"{ok}, "2026-05-02""#)), 1, "days", "schedule_syntax"),
     ];
     for (text, item, field, code) in cases {
-        let err = YearSchedule::from_json(&text).unwrap_err();
+        let err = YearSchedule::from_json(&text).unwrap_err().first().clone();
         assert_eq!((err.at, err.field, err.code()), (Position::Item(item), field, code), "{text}");
         assert!(err.to_string().starts_with(&format!("days[{item}], field `{field}`")), "{err}");
     }
@@ -153,7 +156,7 @@ fn bad_json_files_name_item_and_field() {
         ("{\"year\": 2026, \"source\": 1, \"days\": []}", "source", "schedule_syntax"),
     ];
     for (text, field, code) in documents {
-        let err = YearSchedule::from_json(text).unwrap_err();
+        let err = YearSchedule::from_json(text).unwrap_err().first().clone();
         assert_eq!((err.at, err.field, err.code()), (Position::Document, field, code), "{text}");
     }
     let arrays = wrap(
@@ -217,4 +220,19 @@ fn calendar_settings_are_checked() {
         BusinessCalendar::default()
     );
     assert_eq!(WeeklyHours::default().total_seconds(), 5 * 27_000);
+}
+
+#[test]
+fn a_refused_file_names_every_bad_line_not_only_the_first() {
+    let text = "date,kind,name,blocks\n2026-10-01,holiday,国庆节,\n2026-13-01,holiday,x,\n2026-10-02,party,y,\n2026-10-01,holiday,again,\n2025-10-03,holiday,z,\n";
+    let errors = YearSchedule::from_csv(2026, None, text).unwrap_err();
+    let lines: Vec<Position> = errors.all().iter().map(|e| e.at).collect();
+    assert_eq!(lines, [Position::Line(3), Position::Line(4)], "{errors}");
+    // Once every line reads, the schedule's own rules name every offender too.
+    let text = "date,kind,name,blocks\n2026-10-01,holiday,国庆节,\n2026-10-01,holiday,again,\n2025-10-03,holiday,z,\n";
+    let errors = YearSchedule::from_csv(2026, None, text).unwrap_err();
+    let found: Vec<(Position, &str)> = errors.all().iter().map(|e| (e.at, e.code())).collect();
+    assert_eq!(found.len(), 2, "{errors}");
+    assert_eq!(found[0].0, Position::Line(3));
+    assert_eq!(found[1].0, Position::Line(4));
 }

@@ -30,3 +30,59 @@ impl Stored for NaiveDateTime {
 pub fn local(at: impl Stored) -> DateTime<FixedOffset> {
     at.utc().with_timezone(&cst())
 }
+
+/// The years a date or an instant of the API may name: anything outside is a typing error
+/// (`+99999-01-01`, `0000-01-01`), refused with a 422 rather than stored.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A calendar date of the API: `YYYY-MM-DD` with a year from 1900 to 2200.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[schema(value_type = String, format = Date, example = "2026-03-18")]
+pub struct Day(pub chrono::NaiveDate);
+
+impl Day {
+    /// Parses `YYYY-MM-DD` within [`YEARS`].
+    pub fn parse(text: &str) -> Result<Self, String> {
+        use chrono::Datelike;
+        let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.len() == 10)
+            .ok_or_else(|| format!("{text:?} is not a date like 2026-10-01"))?;
+        if YEARS.contains(&date.year()) {
+            Ok(Self(date))
+        } else {
+            Err(format!("{text} is outside the years {}–{}", YEARS.start(), YEARS.end()))
+        }
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_plain_dates_of_sane_years() {
+        assert!(Day::parse("2026-03-18").is_ok());
+        for bad in
+            ["+99999-01-01", "0000-01-01", "1899-12-31", "2201-01-01", "2026-3-18", "2026-02-30"]
+        {
+            assert!(Day::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Day::parse("1900-01-01").is_ok() && Day::parse("2200-12-31").is_ok());
+    }
+}

@@ -310,6 +310,22 @@ async fn a_bad_schedule_file_is_refused_with_line_and_field_and_nothing_is_impor
         assert_eq!(body["errors"][0]["line"], line, "{body}");
         assert_eq!(body["errors"][0]["field"], field, "{body}");
     }
+    // Every bad line is named, not only the first.
+    let res = admin
+        .put(&year_path)
+        .header("content-type", "text/csv")
+        .body("date,kind,name,blocks\n2027-01-01,festival,元旦,\n2027-01-02,holiday,ok,\n2027-02-30,holiday,春节,\n2027-01-09,workday,调休,13:00-12:00\n")
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 422, "validation_failed").await;
+    let named: Vec<(i64, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(named, [(2, "kind"), (4, "date"), (5, "blocks")], "{body}");
     let bad_json = json!({"year": 2027, "days": [
         {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
         {"date": "2027-01-09", "kind": "workday", "name": "调休", "blocks": "13:00-12:00"}]});

@@ -191,3 +191,31 @@ async fn postgres_nul_characters_are_refused_before_they_reach_the_database() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn dates_outside_the_sane_years_are_a_422_naming_the_field() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = app.admin_token().await;
+    let o = kefu_tests::org::org(&app, &admin).await;
+    for date in ["+99999-01-01", "0000-01-01", "1899-12-31", "2201-01-01"] {
+        let body = serde_json::json!({"unit_id": o.units[1], "contract_signed_on": date});
+        let res =
+            app.post(&format!("/api/v1/customers/{}/units", o.customers[0]), &admin, &body).await;
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], "contract_signed_on", "{date}: {problem}");
+    }
+    let calendars: serde_json::Value =
+        app.get("/api/v1/calendars", &admin).await.json().await.unwrap();
+    let calendar = calendars["items"][0]["id"].as_str().unwrap().to_owned();
+    let res = app
+        .get(&format!("/api/v1/calendars/{calendar}/days?from=0000-01-01&to=0000-01-31"), &admin)
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "from");
+    let res = app.get("/api/v1/audit-events?from=2999-01-01T00:00:00Z", &admin).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "from");
+    let ok = serde_json::json!({"unit_id": o.units[1], "contract_signed_on": "2026-03-18"});
+    let res = app.post(&format!("/api/v1/customers/{}/units", o.customers[0]), &admin, &ok).await;
+    assert_eq!(res.status(), 201);
+}

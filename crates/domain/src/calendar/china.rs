@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{
-    BusinessCalendar, CalendarConfig, CalendarError, DayOverride, ImportError, ImportProblem,
-    Position, YearSchedule,
+    BusinessCalendar, CalendarConfig, CalendarError, DayOverride, ImportError, ImportErrors,
+    ImportProblem, Position, YearSchedule,
 };
 
 /// `data/mainland-china.json`: per year, the notice, holiday ranges and working weekend days.
@@ -39,7 +39,7 @@ struct Holiday {
 /// The official schedules shipped with kefu (2025 and 2026), oldest first, each with its
 /// notice as `source`. Holiday ranges are expanded to one override per date; working weekend
 /// days are workdays with the calendar's Monday hours.
-pub fn mainland_china_schedules() -> Result<Vec<YearSchedule>, ImportError> {
+pub fn mainland_china_schedules() -> Result<Vec<YearSchedule>, ImportErrors> {
     let syntax = |field, message: String| {
         ImportError::new(Position::Document, field, ImportProblem::Syntax(message))
     };

@@ -2,7 +2,7 @@
 //! (fields with a comma or a quote are quoted, quotes doubled; no line breaks inside fields).
 
 use super::day::OverrideRecord;
-use super::{ImportError, ImportProblem, Position, YearSchedule};
+use super::{ImportError, ImportErrors, ImportProblem, Position, YearSchedule};
 
 /// The columns, in order.
 const HEADER: [&str; 4] = ["date", "kind", "name", "blocks"];
@@ -49,6 +49,20 @@ fn split_line(line: &str) -> Result<Vec<String>, &'static str> {
 }
 
 /// Quotes a field when it needs it.
+/// One line of the file, numbered `n` (the header is line 1).
+fn line_of(n: usize, line: &str) -> Result<super::DayOverride, ImportError> {
+    let syntax = |field, message: String| {
+        ImportError::new(Position::Line(n), field, ImportProblem::Syntax(message))
+    };
+    let fields = split_line(line).map_err(|m| syntax("columns", m.to_owned()))?;
+    let [date, kind, name, blocks] = <[String; 4]>::try_from(fields).map_err(|f| {
+        syntax("columns", format!("expected 4 fields (date,kind,name,blocks), found {}", f.len()))
+    })?;
+    let record = OverrideRecord { date, kind, name, blocks };
+    super::DayOverride::from_record(&record)
+        .map_err(|(field, problem)| ImportError::new(Position::Line(n), field, problem))
+}
+
 fn quote(field: &str) -> String {
     if field.contains([',', '"', '\r', '\n']) || field.trim() != field {
         format!("\"{}\"", field.replace('"', "\"\""))
@@ -60,7 +74,7 @@ fn quote(field: &str) -> String {
 impl YearSchedule {
     /// Reads a CSV schedule for `year`. A refused file names the line (the header is line 1)
     /// and the column. Blank lines are skipped; a UTF-8 byte-order mark and CRLF are accepted.
-    pub fn from_csv(year: i32, source: Option<String>, text: &str) -> Result<Self, ImportError> {
+    pub fn from_csv(year: i32, source: Option<String>, text: &str) -> Result<Self, ImportErrors> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let syntax = |n, field, message: String| {
             ImportError::new(Position::Line(n), field, ImportProblem::Syntax(message))
@@ -71,26 +85,19 @@ impl YearSchedule {
                 && h.iter().zip(HEADER).all(|(a, b)| a.trim().eq_ignore_ascii_case(b))
         });
         if !header_ok {
-            return Err(syntax(
-                1,
-                "header",
-                format!("the first line must be `{}`", HEADER.join(",")),
-            ));
+            let header = format!("the first line must be `{}`", HEADER.join(","));
+            return Err(syntax(1, "header", header).into());
         }
         let mut days = Vec::new();
+        let mut errors = Vec::new();
         for (n, line) in lines.filter(|(_, l)| !l.trim().is_empty()) {
-            let fields = split_line(line).map_err(|m| syntax(n, "columns", m.to_owned()))?;
-            let [date, kind, name, blocks] = <[String; 4]>::try_from(fields).map_err(|f| {
-                syntax(
-                    n,
-                    "columns",
-                    format!("expected 4 fields (date,kind,name,blocks), found {}", f.len()),
-                )
-            })?;
-            let record = OverrideRecord { date, kind, name, blocks };
-            let day = super::DayOverride::from_record(&record)
-                .map_err(|(field, problem)| ImportError::new(Position::Line(n), field, problem))?;
-            days.push((Position::Line(n), day));
+            match line_of(n, line) {
+                Ok(day) => days.push((Position::Line(n), day)),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ImportErrors::new(errors));
         }
         Self::checked(year, source, days)
     }

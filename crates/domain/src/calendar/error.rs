@@ -48,6 +48,12 @@ impl From<ImportError> for CalendarError {
     }
 }
 
+impl From<ImportErrors> for CalendarError {
+    fn from(e: ImportErrors) -> Self {
+        Self::Schedule(Box::new(e.first().clone()))
+    }
+}
+
 impl CalendarError {
     /// A stable snake_case code for the API's problem documents.
     pub fn code(&self) -> &'static str {
@@ -153,6 +159,52 @@ pub struct ImportError {
     /// What is wrong with it.
     pub problem: ImportProblem,
 }
+
+/// Every problem of a refused file, in file order (never empty): one bad line does not hide
+/// the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportErrors(Vec<ImportError>);
+
+impl ImportErrors {
+    /// The problems found, never empty.
+    pub(crate) fn new(errors: Vec<ImportError>) -> Self {
+        Self(errors)
+    }
+
+    /// The first problem.
+    pub fn first(&self) -> &ImportError {
+        // `new` is only called with at least one error; a document-level fallback otherwise.
+        self.0.first().unwrap_or(&NO_PROBLEM)
+    }
+
+    /// Every problem, in file order.
+    pub fn all(&self) -> &[ImportError] {
+        &self.0
+    }
+
+    /// The first problem's stable code.
+    pub fn code(&self) -> &'static str {
+        self.first().code()
+    }
+}
+
+static NO_PROBLEM: ImportError =
+    ImportError { at: Position::Document, field: "document", problem: ImportProblem::Missing };
+
+impl From<ImportError> for ImportErrors {
+    fn from(e: ImportError) -> Self {
+        Self(vec![e])
+    }
+}
+
+impl std::fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&all.join("; "))
+    }
+}
+
+impl std::error::Error for ImportErrors {}
 
 impl ImportError {
     /// Bundles a field problem with its position.

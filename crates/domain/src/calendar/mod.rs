@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 pub use block::{Block, DayBlocks};
 pub use china::mainland_china_schedules;
 pub use day::{DayKind, DayOverride};
-pub use error::{CalendarError, ImportError, ImportProblem, Position};
+pub use error::{CalendarError, ImportError, ImportErrors, ImportProblem, Position};
 pub use facts::{CalendarDayKind, DayInfo, DayOfWeek, ReportDue};
 pub use schedule::YearSchedule;
 pub use week::WeeklyHours;

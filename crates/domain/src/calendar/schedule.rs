@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::day::OverrideRecord;
-use super::{DayOverride, ImportError, ImportProblem, Position};
+use super::{DayOverride, ImportError, ImportErrors, ImportProblem, Position};
 
 /// The overrides of one year, sorted by date, each date at most once, all in that year.
 ///
@@ -37,7 +37,7 @@ impl YearSchedule {
         year: i32,
         source: Option<String>,
         days: Vec<DayOverride>,
-    ) -> Result<Self, ImportError> {
+    ) -> Result<Self, ImportErrors> {
         let days = days.into_iter().enumerate().map(|(i, d)| (Position::Item(i), d));
         Self::checked(year, source, days)
     }
@@ -46,23 +46,26 @@ impl YearSchedule {
         year: i32,
         source: Option<String>,
         days: impl IntoIterator<Item = (Position, DayOverride)>,
-    ) -> Result<Self, ImportError> {
+    ) -> Result<Self, ImportErrors> {
         if !(1900..=2150).contains(&year) {
             let problem = ImportProblem::BadYear(year.to_string());
-            return Err(ImportError::new(Position::Document, "year", problem));
+            return Err(ImportError::new(Position::Document, "year", problem).into());
         }
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
+        let mut errors = Vec::new();
         for (at, day) in days {
             let date = day.date();
             if date.year() != year {
                 let problem = ImportProblem::OutsideYear { date, year };
-                return Err(ImportError::new(at, "date", problem));
-            }
-            if !seen.insert(date) {
-                return Err(ImportError::new(at, "date", ImportProblem::DuplicateDate(date)));
+                errors.push(ImportError::new(at, "date", problem));
+            } else if !seen.insert(date) {
+                errors.push(ImportError::new(at, "date", ImportProblem::DuplicateDate(date)));
             }
             out.push(day);
+        }
+        if !errors.is_empty() {
+            return Err(ImportErrors::new(errors));
         }
         out.sort_by_key(DayOverride::date);
         Ok(Self { year, source: source.filter(|s| !s.trim().is_empty()), days: out })
@@ -91,7 +94,7 @@ impl YearSchedule {
     /// Reads `{"year": 2026, "source": "…", "days": [{"date","kind","name","blocks"}, …]}`.
     /// `blocks` is `"09:00-12:00;13:30-18:00"` or an array of blocks. A refused file names
     /// the item (`days[3]`) and the field.
-    pub fn from_json(text: &str) -> Result<Self, ImportError> {
+    pub fn from_json(text: &str) -> Result<Self, ImportErrors> {
         let doc = |field, message: String| {
             ImportError::new(Position::Document, field, ImportProblem::Syntax(message))
         };
@@ -102,7 +105,9 @@ impl YearSchedule {
         })?;
         let year = match root.get("year") {
             None | Some(Value::Null) => {
-                return Err(ImportError::new(Position::Document, "year", ImportProblem::Missing));
+                return Err(
+                    ImportError::new(Position::Document, "year", ImportProblem::Missing).into()
+                );
             }
             Some(v) => v.as_i64().and_then(|y| i32::try_from(y).ok()).ok_or_else(|| {
                 ImportError::new(Position::Document, "year", ImportProblem::BadYear(v.to_string()))
@@ -111,22 +116,29 @@ impl YearSchedule {
         let source = match root.get("source") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(doc("source", "must be a string".into())),
+            Some(_) => return Err(doc("source", "must be a string".into()).into()),
         };
         let items = match root.get("days") {
             Some(Value::Array(items)) => items,
             None => {
-                return Err(ImportError::new(Position::Document, "days", ImportProblem::Missing));
+                return Err(
+                    ImportError::new(Position::Document, "days", ImportProblem::Missing).into()
+                );
             }
-            Some(_) => return Err(doc("days", "must be an array".into())),
+            Some(_) => return Err(doc("days", "must be an array".into()).into()),
         };
         let mut days = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let at = Position::Item(i);
-            let record = record_of(item).map_err(|(f, p)| ImportError::new(at, f, p))?;
-            let day =
-                DayOverride::from_record(&record).map_err(|(f, p)| ImportError::new(at, f, p))?;
-            days.push((at, day));
+            let day = record_of(item).and_then(|record| DayOverride::from_record(&record));
+            match day {
+                Ok(day) => days.push((at, day)),
+                Err((field, problem)) => errors.push(ImportError::new(at, field, problem)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ImportErrors::new(errors));
         }
         Self::checked(year, source, days)
     }
@@ -184,7 +196,7 @@ fn record_of(item: &Value) -> Result<OverrideRecord, (&'static str, ImportProble
 }
 
 impl TryFrom<ScheduleRecord> for YearSchedule {
-    type Error = ImportError;
+    type Error = ImportErrors;
 
     fn try_from(r: ScheduleRecord) -> Result<Self, Self::Error> {
         Self::new(r.year, r.source, r.days)

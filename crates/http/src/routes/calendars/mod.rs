@@ -12,7 +12,14 @@ use crate::problem::ApiError;
 
 /// Parses an RFC 3339 instant from a query parameter, naming it when it is wrong.
 pub fn instant_param(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
-    DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+    use chrono::Datelike;
+    let at = DateTime::parse_from_rfc3339(value).map(|t| t.with_timezone(&Utc));
+    if let Ok(at) = at
+        && !crate::time::YEARS.contains(&at.year())
+    {
+        return Err(ApiError::field(name, "out_of_range", "must lie in the years 1900 to 2200"));
+    }
+    at.map_err(|_| {
         let hint = if value.contains(' ') {
             " (a '+' in a query string must be sent as %2B: use curl --data-urlencode)"
         } else {
@@ -30,6 +37,7 @@ pub fn instant_param(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError>
 
 /// Parses a `YYYY-MM-DD` date from a query parameter.
 pub fn date_param(name: &str, value: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| ApiError::field(name, "invalid_date", "must be a date like 2026-10-01"))
+    crate::time::Day::parse(value).map(|d| d.0).map_err(|why| {
+        ApiError::field(name, "invalid_date", format!("must be a date like 2026-10-01: {why}"))
+    })
 }

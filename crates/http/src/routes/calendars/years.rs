@@ -190,7 +190,7 @@ pub async fn put_calendar_year(
     } else {
         return Err(ApiError::UnsupportedMediaType);
     }
-    .map_err(|e| ApiError::Validation(vec![import_problem(&e)]))?;
+    .map_err(|e| ApiError::Validation(e.all().iter().map(import_problem).collect()))?;
     let now = ctx.now();
     let source = schedule.source().map(str::to_owned);
     let days = schedule.days().len();

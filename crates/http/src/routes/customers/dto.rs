@@ -1,13 +1,16 @@
 //! The customers' request and response bodies; phone numbers leave the server masked.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use kefu_domain::phone;
 use kefu_persistence::customers::{Customer, Ownership};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{list_query, page_type, time::local};
+use crate::{
+    list_query, page_type,
+    time::{Day, local},
+};
 
 /// A unit the customer owns, with the dates node callbacks count from (R-T-12).
 #[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
@@ -19,9 +22,9 @@ pub struct OwnedUnit {
     #[schema(min_length = 1, max_length = 64)]
     pub unit_id: String,
     /// When the purchase contract was signed.
-    pub contract_signed_on: Option<NaiveDate>,
+    pub contract_signed_on: Option<Day>,
     /// When the unit was handed over.
-    pub handed_over_on: Option<NaiveDate>,
+    pub handed_over_on: Option<Day>,
 }
 
 /// A customer as the API shows him: phone numbers masked.
