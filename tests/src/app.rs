@@ -96,12 +96,8 @@ impl TestApp {
     }
 
     /// Signs in with owned credentials (for many sign-ins sent at once).
-    pub fn login_owned(
-        &self,
-        username: String,
-        password: String,
-    ) -> impl std::future::Future<Output = reqwest::Response> + '_ {
-        async move { self.login(&username, &password).await }
+    pub async fn login_owned(&self, username: String, password: String) -> reqwest::Response {
+        self.login(&username, &password).await
     }
 
     /// Signs in as the bootstrap admin and returns the token pair.
