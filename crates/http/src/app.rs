@@ -31,7 +31,7 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(openapi::base())
         .configure(routes::configure)
         .split_for_parts();
-    crate::openapi_access::complete(openapi::complete(doc))
+    crate::openapi_links::complete(crate::openapi_access::complete(openapi::complete(doc)))
 }
 
 /// Everything an app instance needs; cheap to clone into each worker.

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod observe;
 pub mod openapi;
 pub mod openapi_access;
+pub mod openapi_links;
 pub mod problem;
 pub mod respond;
 pub mod routes;

@@ -1,0 +1,90 @@
+"""Seeds a freshly started kefu with one record of every kind, for `make fuzz`.
+
+Schemathesis generates ids that name nothing, so by-id operations would only ever answer 404.
+This creates a company, project, building, units, department, customer, user, grant, client,
+group and calendar through the API, and prints `export KEFU_FUZZ_…=id` lines that
+schemathesis.toml reads (`${KEFU_FUZZ_COMPANY}`): the fuzzing then reaches real records.
+Usage: fuzz_seed.py BASE_URL TOKEN
+"""
+
+import json
+import sys
+import urllib.request
+
+
+def call(base, token, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("Authorization", "Bearer " + token)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as res:
+        return json.loads(res.read() or b"null")
+
+
+def main():
+    base, token = sys.argv[1], sys.argv[2]
+    post = lambda path, body: call(base, token, "POST", path, body)
+    me = call(base, token, "GET", "/api/v1/me")
+    company = post("/api/v1/org/companies", {"name": "晋愉地产 seed", "kind": "developer"})["id"]
+    project = post("/api/v1/org/projects", {"company_id": company, "name": "蓝湾 seed"})["id"]
+    building = post("/api/v1/org/buildings", {"project_id": project, "name": "3号楼"})["id"]
+    unit = post("/api/v1/org/units", {"building_id": building, "number": "3-1301"})["id"]
+    other_unit = post("/api/v1/org/units", {"building_id": building, "number": "3-1302"})["id"]
+    department = post(
+        "/api/v1/org/departments",
+        {"company_id": company, "name": "工程部 seed", "kind": "engineering"},
+    )["id"]
+    customer = post(
+        "/api/v1/customers",
+        {"name": "张伟", "phones": ["13812345678"], "units": [{"unit_id": unit}]},
+    )["id"]
+    user = post(
+        "/api/v1/users",
+        {"username": "seed.user", "display_name": "Seed", "password": "seed-user-password"},
+    )["id"]
+    grant = post(
+        "/api/v1/grants",
+        {"principal_kind": "user", "principal_id": user, "role": "cs_specialist",
+         "scope_kind": "project", "scope_id": project},
+    )["id"]
+    client = post("/api/v1/integration-clients", {"name": "seed-crm"})["client"]["id"]
+    group = post(
+        "/api/v1/groups",
+        {"code": "seed-group", "name": "Seed group",
+         "admin": {"username": "seed.admin", "display_name": "Seed admin",
+                   "password": "seed-admin-password"}},
+    )["id"]
+    calendars = call(base, token, "GET", "/api/v1/calendars?limit=200")["items"]
+    template = next(c["id"] for c in calendars if c["is_default"] and c["group_id"] is None)
+    calendar = post("/api/v1/calendars", {"name": "物业前台 seed", "base_calendar_id": template})["id"]
+    # A year of its own, so reading and removing a year reach a real schedule.
+    call(
+        base,
+        token,
+        "PUT",
+        f"/api/v1/calendars/{calendar}/years/2026",
+        {"year": 2026, "source": "seed", "days": [
+            {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"}]},
+    )
+    seeded = {
+        "GROUP_OF_ME": me["group_id"],
+        "COMPANY": company,
+        "PROJECT": project,
+        "BUILDING": building,
+        "UNIT": unit,
+        "OTHER_UNIT": other_unit,
+        "DEPARTMENT": department,
+        "CUSTOMER": customer,
+        "USER": user,
+        "GRANT": grant,
+        "CLIENT": client,
+        "GROUP": group,
+        "CALENDAR": calendar,
+    }
+    for name, value in seeded.items():
+        print(f"export KEFU_FUZZ_{name}={value}")
+
+
+if __name__ == "__main__":
+    main()
