@@ -88,6 +88,8 @@ impl CustomerChanges {
 impl Audited for CustomerChanges {}
 
 /// Changes a customer visible under `read` and within `write`, if he is still at `expected`.
+/// An erased customer keeps his placeholder name and no phones: a change of either is a
+/// `Conflict` (archiving him still works).
 pub fn update(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
@@ -97,6 +99,22 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {
     transaction(conn.raw(), |conn| {
+        // Reading the flag first is safe: an erasure moves the version, so a change based on a
+        // version from before it fails the compare-and-swap below (412).
+        if changes.name.is_some() || changes.phones.is_some() {
+            let erased: Option<Option<NaiveDateTime>> = customers::table
+                .filter(customers::id.eq(id))
+                .filter(within(read))
+                .select(customers::erased_at)
+                .first(conn)
+                .optional()?;
+            if erased.flatten().is_some() {
+                return Err(StoreError::Conflict(
+                    "the customer's personal data was erased: his name and phones cannot be set again"
+                        .into(),
+                ));
+            }
+        }
         row::cas(conn, read, write, id, expected, changes, now)?;
         find(conn, read, id)
     })
