@@ -11,7 +11,10 @@ use actix_web::{
 };
 use chrono::{DateTime, FixedOffset, Utc};
 use kefu_domain::{access::Permission, privacy};
-use kefu_persistence::customers::{self, EventRecord, OwnedUnitRecord};
+use kefu_persistence::{
+    Conn,
+    customers::{self, EventRecord, OwnedUnitRecord},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -19,10 +22,9 @@ use validator::Validate;
 use super::CustomerView;
 use crate::{
     body::Body,
-    ctx::Ctx,
+    ctx::{Ctx, Scopes},
     etag::IfMatch,
     problem::{ApiError, ApiResult},
-    respond::ok,
     time::local,
 };
 
@@ -209,8 +211,6 @@ pub async fn erase_customer(
     (id, if_match): (web::Path<String>, IfMatch),
     body: Body<CustomerErasure>,
 ) -> ApiResult<HttpResponse> {
-    let (read, write) =
-        ctx.caller.scopes(Permission::CustomersRead, Permission::CustomerDataErase)?;
     let (reason, now) = (body.into_inner().reason, ctx.now());
     if privacy::looks_like_phone_number(&reason) {
         return Err(ApiError::field(
@@ -219,10 +219,13 @@ pub async fn erase_customer(
             "must not hold a phone number: the reason stays in the audit trail",
         ));
     }
-    let c = ctx
-        .run(move |conn| {
-            Ok(customers::erase(conn, (&read, &write), &id, if_match.0, &reason, now)?)
-        })
-        .await?;
-    Ok(ok(c.version, &CustomerView::from(c)))
+    let erase = move |conn: &mut Conn, s: Scopes| {
+        customers::erase(conn, s.pair(), &id, if_match.0, &reason, now)
+    };
+    ctx.change(
+        (Permission::CustomersRead, Permission::CustomerDataErase),
+        erase,
+        CustomerView::from,
+    )
+    .await
 }
