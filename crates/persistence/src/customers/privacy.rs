@@ -14,7 +14,7 @@ use crate::{
     db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::to_db,
-    kit::refused,
+    kit::{Expected, refused},
     schema::{buildings, customers, idempotency_keys, projects, units},
     scope::{Place, Scope},
     users::escape_like,
@@ -165,7 +165,8 @@ fn refusal(
 }
 
 /// Erases the personal data of a customer visible under `read` and within `write`, if he is
-/// still at `expected` and not erased yet, in one compare-and-swap: his name becomes
+/// still at `expected` (or at any version, for `If-Match: *`) and not erased yet, in one
+/// compare-and-swap: his name becomes
 /// [`erased_name`], his phones go, `erased_at` is set. His record, id and units (with their
 /// dates) stay, and so does every event about him. Stored replays of answers that name him
 /// (idempotency keys) are forgotten. The `customer.erased` event keeps `reason`, which must
@@ -174,11 +175,22 @@ pub fn erase(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
     id: &str,
-    expected: i64,
+    expected: Expected,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {
     transaction(conn.raw(), |conn| {
+        let expected = match expected {
+            Expected::Version(v) => v,
+            // `If-Match: *`: whichever version is current, still compared in the update.
+            Expected::Any => customers::table
+                .filter(customers::id.eq(id))
+                .filter(within(read))
+                .select(customers::version)
+                .first::<i64>(conn)
+                .optional()?
+                .ok_or(StoreError::NotFound)?,
+        };
         let changed = diesel::update(
             customers::table
                 .filter(customers::id.eq(id))

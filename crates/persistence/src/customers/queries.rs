@@ -99,20 +99,27 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {
     transaction(conn.raw(), |conn| {
-        // Reading the flag first is safe: an erasure moves the version, so a change based on a
-        // version from before it fails the compare-and-swap below (412).
+        let mut expected = expected;
         if changes.name.is_some() || changes.phones.is_some() {
-            let erased: Option<Option<NaiveDateTime>> = customers::table
+            // The flag and the version are read together and the change is pinned to that
+            // version: an erasure moves it, so if one lands in between, the compare-and-swap
+            // below changes nothing (412), with `If-Match: *` too.
+            let current: Option<(i64, Option<NaiveDateTime>)> = customers::table
                 .filter(customers::id.eq(id))
                 .filter(within(read))
-                .select(customers::erased_at)
+                .select((customers::version, customers::erased_at))
                 .first(conn)
                 .optional()?;
-            if erased.flatten().is_some() {
-                return Err(StoreError::Conflict(
-                    "the customer's personal data was erased: his name and phones cannot be set again"
-                        .into(),
-                ));
+            if let Some((version, erased_at)) = current {
+                if erased_at.is_some() {
+                    return Err(StoreError::Conflict(
+                        "the customer's personal data was erased: his name and phones cannot be set again"
+                            .into(),
+                    ));
+                }
+                if expected == Expected::Any {
+                    expected = Expected::Version(version);
+                }
             }
         }
         row::cas(conn, read, write, id, expected, changes, now)?;
