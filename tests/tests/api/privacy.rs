@@ -316,6 +316,15 @@ async fn erasure_is_final_and_needs_if_match_the_permission_and_the_reach(backen
     assert_problem(res, 409, "conflict").await;
     let res = app.patch(&path, &admin, 3, &json!({"name": "张伟"})).await;
     assert_problem(res, 409, "conflict").await;
+    let star = |body: Value| {
+        app.http
+            .patch(app.url(&path))
+            .bearer_auth(&admin)
+            .header("if-match", "*")
+            .json(&body)
+            .send()
+    };
+    assert_problem(star(json!({"phones": ["13812345678"]})).await.unwrap(), 409, "conflict").await;
     let res = app.patch(&path, &admin, 3, &json!({"archived": true})).await;
     assert_eq!(res.status(), 200, "an erased customer can still be archived");
     let got: Value = res.json().await.unwrap();
@@ -325,6 +334,17 @@ async fn erasure_is_final_and_needs_if_match_the_permission_and_the_reach(backen
     );
     let stored = events(&app, &customer).await;
     assert_eq!(actions(&stored).iter().filter(|a| **a == "customer.erased").count(), 1);
+
+    // `If-Match: *` erases whichever version is current; a weak ETag never matches.
+    let url = app.url(&format!("/api/v1/customers/{}/erasure", o.customers[2]));
+    let send = |if_match: &'static str| {
+        let body = json!({"reason": "客户本人申请"});
+        app.http.post(&url).bearer_auth(&admin).header("if-match", if_match).json(&body).send()
+    };
+    assert_problem(send("W/\"1\"").await.unwrap(), 412, "stale_version").await;
+    let res = send("*").await.unwrap();
+    assert_eq!((res.status().as_u16(), &res.headers()["etag"]), (200, &"\"2\"".parse().unwrap()));
+    assert_problem(send("*").await.unwrap(), 409, "conflict").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
