@@ -10,5 +10,6 @@ pub mod duration;
 pub mod ids;
 pub mod org;
 pub mod phone;
+pub mod privacy;
 pub mod sla;
 pub mod vocabulary;

@@ -59,7 +59,8 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 3] = ["update_calendar", "delete_calendar", "update_sla_policy"];
+const VERSIONED: [&str; 4] =
+    ["update_calendar", "delete_calendar", "update_sla_policy", "erase_customer"];
 
 fn versioned(op: &Operation) -> bool {
     op.operation_id.as_deref().is_some_and(|id| VERSIONED.contains(&id))
@@ -105,7 +106,7 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
                 "The body breaks the schema, or the `Idempotency-Key` was used with another body (`idempotency_key_reused`)",
             );
         }
-        let changes = [&mut item.patch, &mut item.put, &mut item.delete];
+        let changes = [&mut item.patch, &mut item.put, &mut item.delete, &mut item.post];
         for op in changes.into_iter().flatten() {
             if op.operation_id.as_deref().is_some_and(|id| id.starts_with("update_"))
                 || versioned(op)

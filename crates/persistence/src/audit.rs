@@ -180,6 +180,37 @@ pub fn for_subject(
         .load(conn.raw())?)
 }
 
+/// The events of the caller's group about one record, oldest first: those at the group level
+/// (the record's own changes and reads) and those placed within his reach (a customer's unit
+/// in one of his projects), inside the use case's transaction.
+pub(crate) fn about(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    (subject_type, subject_id): (&str, &str),
+) -> Result<Vec<AuditRow>, StoreError> {
+    let mut q = audit_events::table
+        .filter(audit_events::group_id.eq(scope.group_id.clone()))
+        .filter(audit_events::subject_type.eq(subject_type.to_owned()))
+        .filter(audit_events::subject_id.eq(subject_id.to_owned()))
+        .into_boxed();
+    if !scope.reach.whole_group {
+        let reach = &scope.reach;
+        let group_level = audit_events::company_id
+            .is_null()
+            .and(audit_events::project_id.is_null())
+            .and(audit_events::department_id.is_null());
+        let below = audit_events::company_id
+            .eq_any(reach.companies.clone())
+            .or(audit_events::project_id.eq_any(reach.projects.clone()))
+            .or(audit_events::department_id.eq_any(reach.departments.clone()))
+            .assume_not_null();
+        q = q.filter(group_level.or(below));
+    }
+    Ok(q.order((audit_events::at.asc(), audit_events::id.asc()))
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}
+
 /// Filters of the audit trail.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

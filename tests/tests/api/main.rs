@@ -17,6 +17,7 @@ mod idempotency;
 mod observability;
 mod org;
 mod persistence;
+mod privacy;
 mod rules;
 mod security;
 mod upgrade;

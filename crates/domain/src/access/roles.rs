@@ -14,6 +14,11 @@ pub enum Permission {
     CustomersWrite,
     /// Read a customer's whole phone numbers (each read is audited).
     CustomerPhonesRead,
+    /// Export everything kefu holds on a customer, phone numbers whole (PIPL right of access;
+    /// each export is audited).
+    CustomerDataExport,
+    /// Erase a customer's personal data on his request (PIPL right to deletion): final.
+    CustomerDataErase,
     /// Read users and grants of the group.
     UsersRead,
     /// Create, change and disable users; grant and revoke roles.
@@ -52,13 +57,13 @@ macro_rules! roles {
 
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
-        [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead];
+        [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead];
     PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates; sees no group's business data.",
         [GroupsManage, CalendarsManage];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead];
     CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
-        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, UsersRead, RulesManage];
+        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage];
     CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
         [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead];
     OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
@@ -104,6 +109,16 @@ mod tests {
         let business = [P::OrgRead, P::CustomersRead, P::UsersRead];
         assert!(business.iter().all(|p| !Role::PlatformOperator.permits(*p)));
         assert!(Role::Admin.permits(P::UsersWrite) && !Role::Admin.permits(P::GroupsManage));
+    }
+
+    #[test]
+    fn only_admins_erase_and_admins_and_cs_managers_export() {
+        let exporters: Vec<Role> =
+            Role::ALL.iter().copied().filter(|r| r.permits(P::CustomerDataExport)).collect();
+        assert_eq!(exporters, [Role::Admin, Role::CsManager]);
+        let erasers: Vec<Role> =
+            Role::ALL.iter().copied().filter(|r| r.permits(P::CustomerDataErase)).collect();
+        assert_eq!(erasers, [Role::Admin]);
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(customers::update_customer)
         .service(customers::create_customer_unit)
         .service(customers::delete_customer_unit)
+        .service(customers::privacy::export_customer)
+        .service(customers::privacy::erase_customer)
         .service(calendars::crud::list_calendars)
         .service(calendars::crud::create_calendar)
         .service(calendars::crud::get_calendar)

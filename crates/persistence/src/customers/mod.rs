@@ -3,6 +3,7 @@
 //! hands them out whole only through [`phones`], which leaves an audit event every time.
 
 mod ownership;
+mod privacy;
 mod queries;
 mod row;
 
@@ -21,6 +22,7 @@ use crate::{
     scope::{Filter, Scope},
 };
 pub use ownership::{add_unit, remove_unit};
+pub use privacy::{CustomerExport, EventRecord, OwnedUnitRecord, erase, export};
 pub use queries::{CustomerChanges, CustomerFilter, list, phones, update};
 use row::CustomerRow;
 
@@ -63,6 +65,9 @@ pub struct Customer {
     pub updated_at: NaiveDateTime,
     /// The ETag.
     pub version: i64,
+    /// When his personal data was erased on his request (naive UTC); the name is then a
+    /// placeholder and the phones are gone, for good.
+    pub erased_at: Option<NaiveDateTime>,
 }
 
 impl crate::kit::Record for Customer {

@@ -88,6 +88,8 @@ impl CustomerChanges {
 impl Audited for CustomerChanges {}
 
 /// Changes a customer visible under `read` and within `write`, if he is still at `expected`.
+/// An erased customer keeps his placeholder name and no phones: a change of either is a
+/// `Conflict` (archiving him still works).
 pub fn update(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
@@ -97,6 +99,29 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {
     transaction(conn.raw(), |conn| {
+        let mut expected = expected;
+        if changes.name.is_some() || changes.phones.is_some() {
+            // The flag and the version are read together and the change is pinned to that
+            // version: an erasure moves it, so if one lands in between, the compare-and-swap
+            // below changes nothing (412), with `If-Match: *` too.
+            let current: Option<(i64, Option<NaiveDateTime>)> = customers::table
+                .filter(customers::id.eq(id))
+                .filter(within(read))
+                .select((customers::version, customers::erased_at))
+                .first(conn)
+                .optional()?;
+            if let Some((version, erased_at)) = current {
+                if erased_at.is_some() {
+                    return Err(StoreError::Conflict(
+                        "the customer's personal data was erased: his name and phones cannot be set again"
+                            .into(),
+                    ));
+                }
+                if expected == Expected::Any {
+                    expected = Expected::Version(version);
+                }
+            }
+        }
         row::cas(conn, read, write, id, expected, changes, now)?;
         find(conn, read, id)
     })

@@ -20,6 +20,7 @@ pub(crate) struct CustomerRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     version: i64,
+    erased_at: Option<NaiveDateTime>,
 }
 
 impl CustomerRow {
@@ -37,6 +38,7 @@ impl CustomerRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
+            erased_at: self.erased_at,
         })
     }
 }

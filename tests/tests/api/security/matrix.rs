@@ -51,6 +51,19 @@ fn operations(customer: &str, role: &str, clocks: &Value) -> Vec<Operation> {
             None,
             P::CustomerPhonesRead,
         ),
+        op(
+            Method::GET,
+            format!("/api/v1/customers/{customer}/export"),
+            None,
+            P::CustomerDataExport,
+        ),
+        // Final, so one erasure only: admin is the one role that may; the others get 403 first.
+        op(
+            Method::POST,
+            format!("/api/v1/customers/{customer}/erasure"),
+            Some(json!({"reason": "客户本人申请删除个人信息"})),
+            P::CustomerDataErase,
+        ),
         op(Method::GET, "/api/v1/users", None, P::UsersRead),
         op(
             Method::POST,
@@ -75,7 +88,7 @@ fn operations(customer: &str, role: &str, clocks: &Value) -> Vec<Operation> {
 
 async fn send(app: &TestApp, token: &str, op: &Operation) -> u16 {
     let mut req = app.http.request(op.method.clone(), app.url(&op.path)).bearer_auth(token);
-    if op.method == Method::PUT {
+    if op.method == Method::PUT || op.path.ends_with("/erasure") {
         req = req.header("if-match", "*");
     }
     if let Some(body) = &op.body {

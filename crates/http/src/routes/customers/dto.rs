@@ -32,7 +32,7 @@ pub struct OwnedUnit {
 #[schema(example = json!({"id": "019ab2f7-4444-7000-8000-000000000061", "name": "张伟",
     "phones": ["138****5678"], "units": [{"unit_id": "019ab2f2-2222-7000-8000-000000000041",
     "project_id": "019ab2f2-0000-7000-8000-000000000021", "contract_signed_on": "2026-03-18",
-    "handed_over_on": null}], "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "handed_over_on": null}], "archived": false, "erased": false, "created_at": "2026-11-23T09:00:00+08:00",
     "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
 pub struct CustomerView {
     /// UUIDv7.
@@ -45,6 +45,9 @@ pub struct CustomerView {
     pub units: Vec<OwnedUnitView>,
     /// Whether the record is archived.
     pub archived: bool,
+    /// Whether his personal data was erased on his request: the name is a placeholder
+    /// (`已删除客户-…`), there are no phones, and neither can be set again.
+    pub erased: bool,
     /// When it was created.
     pub created_at: DateTime<FixedOffset>,
     /// When it last changed.
@@ -85,6 +88,7 @@ impl From<Customer> for CustomerView {
             phones: c.phones.iter().map(|p| phone::mask(p)).collect(),
             units: c.units.into_iter().map(OwnedUnitView::from).collect(),
             archived: c.archived_at.is_some(),
+            erased: c.erased_at.is_some(),
             created_at: local(c.created_at),
             updated_at: local(c.updated_at),
             version: c.version,

@@ -1,8 +1,10 @@
 //! Customers (业主/客户). Phone numbers are personal data: every answer masks them
 //! (`138****5678`); the whole numbers come only from `GET /customers/{id}/phones`, for roles that
-//! need them, and each such read leaves an audit event.
+//! need them, and each such read leaves an audit event. His rights over his data (export,
+//! erasure) are in [`privacy`].
 
 mod dto;
+pub mod privacy;
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use kefu_domain::access::Permission;
@@ -100,7 +102,7 @@ pub async fn get_customer(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResp
 }
 
 /// A customer's whole phone numbers, for roles that call customers. Every read is audited
-/// (`customer.phones_read`).
+/// (`customer.phones_read`). An erased customer has none: the list is empty.
 #[utoipa::path(tag = "customers", operation_id = "get_customer_phones", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
     responses((status = 200, description = "The whole numbers", body = CustomerPhones)))]
@@ -115,7 +117,8 @@ pub async fn get_customer_phones(
     Ok(web::Json(CustomerPhones { customer_id: c.id, phones: c.phones }))
 }
 
-/// Change, archive or restore a customer (with `If-Match`).
+/// Change, archive or restore a customer (with `If-Match`). An erased customer can still be
+/// archived, but his name and phones cannot be set again (409).
 #[utoipa::path(tag = "customers", operation_id = "update_customer", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")), request_body = CustomerPatch,
     responses((status = 200, description = "The changed customer; new `ETag`", body = CustomerView)))]
