@@ -2,7 +2,10 @@
 //! exports, and the SLA clocks recomputed when a calendar changes (R-T-0, R-RP-16).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
-use kefu_domain::sla::ClockRun;
+use kefu_domain::{
+    ids::{CalendarId, GroupId},
+    sla::ClockRun,
+};
 use kefu_persistence::{audit, sla};
 use kefu_tests::{Backend, TestApp, assert_problem, both_backends, spawn_app};
 use serde_json::{Value, json};
@@ -504,8 +507,8 @@ async fn a_new_year_schedule_recomputes_running_clocks(backend: Backend) {
     // R-T-3: received 2026-12-30 17:00; five working days run into 2027, which has no schedule yet.
     let started =
         DateTime::parse_from_rfc3339("2026-12-30T17:00:00+08:00").unwrap().with_timezone(&Utc);
-    let (db, calendar_id) = (app.db.clone(), id.clone());
-    let group = admin.group().await;
+    let (db, calendar_id) = (app.db.clone(), CalendarId::from(id.clone()));
+    let group = GroupId::from(admin.group().await);
     let clock = tokio::task::spawn_blocking(move || {
         sla::start_clock(
             &mut db.conn().unwrap(),

@@ -1,7 +1,7 @@
 //! The persistence suite, the same on SQLite and PostgreSQL.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use kefu_domain::{access::Reach, clock::to_micros, org::CompanyKind};
+use kefu_domain::{access::Reach, clock::to_micros, ids::GroupId, org::CompanyKind};
 use kefu_persistence::{
     Conn, StoreError,
     audit::{self, Acting, Actor},
@@ -110,7 +110,9 @@ async fn a_failed_use_case_leaves_nothing_behind(backend: Backend) {
         let kept =
             groups::create(&mut conn, &acting, ("kept", "Kept"), &new_user("k.admin"), at).unwrap();
         assert_eq!(audit::for_subject(&mut conn, "group", &kept.id).unwrap().len(), 1);
-        assert!(calendars::default_id(&mut conn, Some(&kept.id)).unwrap().is_some());
+        assert!(
+            calendars::default_id(&mut conn, Some(&kept.id.as_str().into())).unwrap().is_some()
+        );
         assert!(sla::current_policy(&mut conn, Some(&kept.id)).unwrap().is_some());
     })
     .await;
@@ -195,7 +197,7 @@ async fn r_t_9_a_negotiated_deadline_replaces_the_due_and_records_who_agreed(bac
         let (_guard, db) = TestDb::migrated(backend);
         let mut conn = db.conn().unwrap();
         let received = instant("2026-11-23T10:00:00+08:00");
-        let group = bootstrap(&mut conn, received);
+        let group = GroupId::from(bootstrap(&mut conn, received));
         let calendar = calendars::default_id(&mut conn, Some(&group)).unwrap().unwrap();
         let clock = sla::start_clock(
             &mut conn,

@@ -52,9 +52,10 @@ async fn upgrading_keeps_administrators_administrators(backend: Backend) {
         sla::ensure_default_policy(&mut pooled, now).unwrap();
         assert_eq!(groups::ensure_rules(&mut pooled, now).unwrap(), 2, "a policy and a calendar");
         assert_eq!(groups::ensure_rules(&mut pooled, now).unwrap(), 0, "once");
-        let group = admin.group_id.as_deref();
-        assert!(calendars::default_id(&mut pooled, group).unwrap().is_some());
-        assert_eq!(sla::current_policy(&mut pooled, group).unwrap().unwrap().version, 1);
+        let group = admin.group_id.clone().map(kefu_domain::ids::GroupId::from);
+        assert!(calendars::default_id(&mut pooled, group.as_ref()).unwrap().is_some());
+        let policy = sla::current_policy(&mut pooled, admin.group_id.as_deref()).unwrap();
+        assert_eq!(policy.unwrap().version, 1);
     })
     .await
     .unwrap();

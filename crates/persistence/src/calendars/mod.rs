@@ -13,7 +13,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use kefu_domain::calendar::{BusinessCalendar, CalendarConfig, WeeklyHours, YearSchedule};
+use kefu_domain::{
+    calendar::{BusinessCalendar, CalendarConfig, WeeklyHours, YearSchedule},
+    ids::{CalendarId, GroupId},
+};
 
 use crate::{
     audit::{Acting, Event},
@@ -296,8 +299,11 @@ pub(crate) fn default_of(
 }
 
 /// The default calendar of a group, or the default template for `None`.
-pub fn default_id(conn: &mut Conn, group_id: Option<&str>) -> Result<Option<String>, StoreError> {
-    default_of(conn.raw(), group_id)
+pub fn default_id(
+    conn: &mut Conn,
+    group_id: Option<&GroupId>,
+) -> Result<Option<CalendarId>, StoreError> {
+    Ok(default_of(conn.raw(), group_id.map(GroupId::as_str))?.map(CalendarId::from))
 }
 
 /// Loads a calendar ready for arithmetic, with its own and its inherited schedules (any

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use kefu_domain::ids::{CustomerId, UnitId};
 
 use super::{Customer, NewOwnership, find, own};
 use crate::{
@@ -32,10 +33,11 @@ fn touched(
 pub fn add_unit(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
-    customer_id: &str,
+    customer_id: &CustomerId,
     owned: &NewOwnership,
     now: DateTime<Utc>,
 ) -> Result<Customer, StoreError> {
+    let customer_id = customer_id.as_str();
     transaction(conn.raw(), |conn| {
         let customer = find(conn, read, customer_id)?;
         let unit = own(conn, (read, write), &customer.id, owned)?;
@@ -50,10 +52,10 @@ pub fn add_unit(
 pub fn remove_unit(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
-    customer_id: &str,
-    unit_id: &str,
+    (customer_id, unit_id): (&CustomerId, &UnitId),
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (customer_id, unit_id) = (customer_id.as_str(), unit_id.as_str());
     transaction(conn.raw(), |conn| {
         let customer = find(conn, read, customer_id)?;
         let owned =

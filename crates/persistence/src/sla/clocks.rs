@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::{
     calendar::BusinessCalendar,
+    ids::{CalendarId, GroupId},
     sla::{self, ClockRun, ClockState, ClockStatus, NegotiatedDue, SlaPolicy},
 };
 
@@ -91,12 +92,13 @@ fn status(
 /// Starts a clock of the group's policy in force for a subject, on a calendar.
 pub fn start_clock(
     conn: &mut Conn,
-    group_id: &str,
+    group_id: &GroupId,
     (subject_type, subject_id): (&str, &str),
-    (clock, calendar_id): (&str, &str),
+    (clock, calendar_id): (&str, &CalendarId),
     run: ClockRun,
     now: DateTime<Utc>,
 ) -> Result<ClockRecord, StoreError> {
+    let (group_id, calendar_id) = (group_id.as_str(), calendar_id.as_str());
     transaction(conn.raw(), |conn| {
         let policy = current(conn, Some(group_id))?.ok_or(StoreError::NotFound)?;
         let def = policy.policy.0.clock(clock).ok_or(StoreError::NotFound)?;

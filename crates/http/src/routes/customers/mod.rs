@@ -18,7 +18,10 @@ pub use dto::{
     OwnedUnit, OwnedUnitView, PhoneNumber,
 };
 
-use kefu_domain::phone;
+use kefu_domain::{
+    ids::{CustomerId, UnitId},
+    phone,
+};
 use kefu_persistence::scope::Scope;
 
 use crate::{
@@ -147,7 +150,7 @@ pub async fn update_customer(
 #[post("/api/v1/customers/{id}/units")]
 pub async fn create_customer_unit(
     ctx: Ctx,
-    id: web::Path<String>,
+    id: web::Path<CustomerId>,
     body: Body<OwnedUnit>,
 ) -> ApiResult<HttpResponse> {
     let ((read, write), owned, now) = (scopes(&ctx)?, ownership(body.into_inner()), ctx.now());
@@ -165,10 +168,10 @@ pub async fn create_customer_unit(
 #[delete("/api/v1/customers/{id}/units/{unit_id}")]
 pub async fn delete_customer_unit(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CustomerId, UnitId)>,
 ) -> ApiResult<HttpResponse> {
     let ((read, write), (id, unit_id), now) = (scopes(&ctx)?, path.into_inner(), ctx.now());
-    ctx.run(move |conn| Ok(customers::remove_unit(conn, (&read, &write), &id, &unit_id, now)?))
+    ctx.run(move |conn| Ok(customers::remove_unit(conn, (&read, &write), (&id, &unit_id), now)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
