@@ -102,7 +102,7 @@ pub enum ApiError {
     #[error("internal error")]
     Internal(String),
 
-    // Identity and access (issue 3).
+    // Access and limits.
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     TooManyRequests(i64),
