@@ -167,6 +167,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        calendar_id -> Nullable<Text>,
     }
 }
 
@@ -277,6 +278,169 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_numbers (company_id, year) {
+        company_id -> Text,
+        year -> Integer,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
+    problems (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        title -> Text,
+        customer_event_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    customer_events (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        problem_id -> Nullable<Text>,
+        rules -> Text,
+        title -> Text,
+        state -> Text,
+        opened_at -> Timestamp,
+        report -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        number -> Text,
+        kind -> Text,
+        channel -> Text,
+        warning_source -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
+        category -> Nullable<Text>,
+        description -> Text,
+        amount_claimed_fen -> BigInt,
+        flags -> Text,
+        grade -> Text,
+        grade_rules -> Text,
+        state -> Text,
+        paused_from -> Nullable<Text>,
+        received_at -> Timestamp,
+        receiver_id -> Text,
+        owner_id -> Text,
+        tracker_id -> Text,
+        callback_owner_id -> Text,
+        responsible_department_id -> Nullable<Text>,
+        problem_id -> Nullable<Text>,
+        customer_event_id -> Nullable<Text>,
+        source_system -> Nullable<Text>,
+        external_ref -> Nullable<Text>,
+        calendar_id -> Text,
+        acknowledgement_due -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    complaint_events (id) {
+        id -> Text,
+        complaint_id -> Text,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        kind -> Text,
+        action -> Nullable<Text>,
+        from_state -> Nullable<Text>,
+        to_state -> Nullable<Text>,
+        payload -> Text,
+    }
+}
+
+diesel::table! {
+    contractors (id) {
+        id -> Text,
+        group_id -> Text,
+        name -> Text,
+        licence -> Nullable<Text>,
+        warranty_deposit_fen -> BigInt,
+        warranty_ends_on -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        department_id -> Text,
+        complaint_id -> Text,
+        request -> Text,
+        site_survey -> Bool,
+        complex -> Bool,
+        state -> Text,
+        sent_at -> Timestamp,
+        reply -> Nullable<Text>,
+        reply_due_at -> Nullable<Timestamp>,
+        contractor_id -> Nullable<Text>,
+        deadline -> Nullable<Timestamp>,
+        failures -> Text,
+        disqualified -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        complaint_id -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Nullable<Text>,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        group_id -> Text,
+        topic -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(calendar_years -> calendars (calendar_id));
 diesel::joinable!(sla_clocks -> calendars (calendar_id));
@@ -301,4 +465,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     integration_clients,
     login_attempts,
     idempotency_keys,
+    complaint_numbers,
+    problems,
+    customer_events,
+    complaints,
+    complaint_events,
+    contractors,
+    work_orders,
+    attachments,
+    outbox,
 );

@@ -9,7 +9,7 @@ use super::{ClockDef, ClockRun, ClockState, ClockStatus, DueRule, SlaError};
 /// Computes one clock at `now`: its due (pauses pushing it later, a negotiated due replacing
 /// it), its state, the working time left and the share of the allowed time used.
 ///
-/// The state is, in this order: `met` or `met_late` once stopped (stopped at or before the
+/// The state is, in this order: `cancelled` once cancelled; `met` or `met_late` once stopped (stopped at or before the
 /// due, or after it); `paused` while a pause is open; `breached` from the due on; `warning`
 /// from [`ClockDef::warning_percent`] on; else `running`.
 pub fn compute(
@@ -26,7 +26,7 @@ pub fn compute(
     };
     let measure = Measure { working: rule.is_working(), calendar };
     // Time is used until the clock stops.
-    let end = run.stopped_at.unwrap_or(now);
+    let end = run.stopped_at.or(run.cancelled_at).unwrap_or(now);
     let (due, coverage, counted_from, allowed, paused) = match &run.negotiated_due {
         Some(n) => {
             let from = n.agreed_at.max(run.started_at);
@@ -39,7 +39,7 @@ pub fn compute(
                 Pushed { due: first.at, coverage: first.coverage, used: TimeDelta::zero() };
             for &(from, until) in &run.pauses {
                 let until = until.unwrap_or(now);
-                let until = run.stopped_at.map_or(until, |stop| until.min(stop));
+                let until = run.stopped_at.or(run.cancelled_at).map_or(until, |stop| until.min(stop));
                 pushed.pause(&measure, from.max(base), until, end)?;
             }
             (pushed.due, pushed.coverage, base, allowed, pushed.used)
@@ -49,6 +49,7 @@ pub fn compute(
     let elapsed_percent = percent(used, allowed, end >= due);
     let open_pause = run.pauses.last().is_some_and(|&(from, until)| until.is_none() && from <= now);
     let state = match run.stopped_at {
+        _ if run.cancelled_at.is_some() => ClockState::Cancelled,
         Some(stop) if stop <= due => ClockState::Met,
         Some(_) => ClockState::MetLate,
         None if open_pause => ClockState::Paused,
@@ -56,9 +57,9 @@ pub fn compute(
         None if elapsed_percent >= u32::from(def.warning_percent) => ClockState::Warning,
         None => ClockState::Running,
     };
-    let remaining_working = match run.stopped_at {
-        Some(_) => TimeDelta::zero(),
-        None => calendar.elapsed(now, due)?,
+    let remaining_working = match run.is_open() {
+        false => TimeDelta::zero(),
+        true => calendar.elapsed(now, due)?,
     };
     Ok(ClockStatus { due, state, remaining_working, elapsed_percent, coverage })
 }

@@ -24,6 +24,11 @@ pub struct ClockRun {
     /// A due agreed with the customer, replacing the computed one (R-T-9).
     #[serde(default)]
     pub negotiated_due: Option<NegotiatedDue>,
+    /// When the clock was cancelled: its subject no longer needs it (an escalated complaint
+    /// is not settled alone; a withdrawn one needs nothing more). A cancelled clock is neither
+    /// met nor breached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// A deadline negotiated with the customer (与客户协商的期限, R-T-9), kept by the negotiator.
@@ -52,6 +57,8 @@ crate::vocabulary! {
         Met = "met", "按时完成";
         /// Stopped after its due.
         MetLate = "met_late", "超时完成";
+        /// No longer needed (its subject escalated or withdrawn).
+        Cancelled = "cancelled", "已取消";
     }
 }
 
@@ -77,9 +84,54 @@ impl ClockRun {
         Self { started_at, ..Self::default() }
     }
 
+    /// Whether the clock still runs (neither stopped nor cancelled).
+    pub fn is_open(&self) -> bool {
+        self.stopped_at.is_none() && self.cancelled_at.is_none()
+    }
+
+    /// Whether a pause is open.
+    pub fn is_paused(&self) -> bool {
+        self.pauses.last().is_some_and(|(_, until)| until.is_none())
+    }
+
+    /// Opens a pause at `at` (no-op when one is open or the clock has ended).
+    pub fn pause(&mut self, at: DateTime<Utc>) {
+        if self.is_open() && !self.is_paused() {
+            self.pauses.push((at, None));
+        }
+    }
+
+    /// Closes the open pause at `at` (no-op when none is open).
+    pub fn resume(&mut self, at: DateTime<Utc>) {
+        if let Some((from, until)) = self.pauses.last_mut()
+            && until.is_none()
+        {
+            *until = Some(at.max(*from));
+        }
+    }
+
+    /// Stops the clock at `at`, closing an open pause.
+    pub fn stop(&mut self, at: DateTime<Utc>) {
+        if self.is_open() {
+            self.resume(at);
+            self.stopped_at = Some(at.max(self.started_at));
+        }
+    }
+
+    /// Cancels the clock at `at`, closing an open pause.
+    pub fn cancel(&mut self, at: DateTime<Utc>) {
+        if self.is_open() {
+            self.resume(at);
+            self.cancelled_at = Some(at.max(self.started_at));
+        }
+    }
+
     /// Refuses facts that cannot have happened.
     pub(super) fn check(&self) -> Result<(), SlaError> {
         if self.stopped_at.is_some_and(|s| s < self.started_at) {
+            return Err(SlaError::StopBeforeStart);
+        }
+        if self.cancelled_at.is_some_and(|c| c < self.started_at) {
             return Err(SlaError::StopBeforeStart);
         }
         if self.last_reset.is_some_and(|r| r < self.started_at) {

@@ -1,0 +1,10 @@
+DROP TABLE outbox;
+DROP TABLE attachments;
+DROP TABLE work_orders;
+DROP TABLE contractors;
+DROP TABLE complaint_events;
+DROP TABLE complaints;
+DROP TABLE customer_events;
+DROP TABLE problems;
+DROP TABLE complaint_numbers;
+ALTER TABLE projects DROP COLUMN calendar_id;
