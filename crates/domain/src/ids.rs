@@ -84,4 +84,6 @@ id_type! {
     CustomerId;
     /// A business calendar.
     CalendarId;
+    /// An attachment (附件): a photo, scan or recording.
+    AttachmentId;
 }
