@@ -113,7 +113,8 @@ fn resumes_to(s: &Snapshot) -> ComplaintState {
 }
 
 /// The actions `snapshot` allows, in API order; [`apply`] accepts exactly these (given a
-/// valid payload).
+/// valid payload). The caller's permissions narrow them further
+/// ([`allowed_actions_for`](super::allowed_actions_for)).
 pub fn allowed_actions(snapshot: &Snapshot) -> Vec<ComplaintAction> {
     ComplaintAction::ALL.iter().copied().filter(|a| target(snapshot, *a).is_some()).collect()
 }

@@ -6,6 +6,7 @@
 //! - [`GradingPolicy::classify`]: its grade and the rules that gave it (R-CLS, R-EVT), as data
 //!   of the group's policy.
 //! - [`apply`], [`allowed_actions`]: the lifecycle, with the SLA events each transition fires.
+//! - [`Operation::permission`], [`allowed_actions_for`]: who may do what.
 //! - [`problem_event`], [`Household`]: a shared problem's major customer event (R-EVT-1).
 //!
 //! Front-desk kinds share the states and actions. Where they differ, the SLA events do: they
@@ -15,6 +16,7 @@
 //! `repair_closed` (its node callback, R-T-12), archiving the other front-desk kinds fires
 //! nothing.
 
+mod access;
 mod command;
 mod customer_event;
 mod error;
@@ -30,6 +32,7 @@ mod lifecycle_tests;
 #[cfg(test)]
 mod props;
 
+pub use access::{Operation, allowed_actions_for, director_calls_back};
 pub use command::{Command, SATISFACTION};
 pub use customer_event::{Household, ProblemEvent, households_reached, problem_event};
 pub use error::{FieldProblem, LifecycleError};
