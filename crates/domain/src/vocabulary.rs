@@ -149,7 +149,7 @@ fn published<V: Vocabulary>() -> Published {
 
 /// Every vocabulary of the API, for `GET /api/v1/vocabularies`.
 pub fn catalogue() -> Vec<Published> {
-    use crate::complaint;
+    use crate::complaint::{self, work_order};
     use crate::{access, calendar, org, sla};
     vec![
         published::<access::Role>(),
@@ -172,6 +172,8 @@ pub fn catalogue() -> Vec<Published> {
         published::<complaint::ComplaintAction>(),
         published::<complaint::CallbackMethod>(),
         published::<complaint::ApologyMeans>(),
+        published::<work_order::WorkOrderState>(),
+        published::<work_order::WorkOrderAction>(),
     ]
 }
 

@@ -1,10 +1,10 @@
-//! Who may do what to complaints: every operation and the
+//! Who may do what to complaints, work orders and contractors: every operation and the
 //! [`Permission`] it needs, as one table. The scope (which complaints) is the caller's
 //! [`Reach`](crate::access::Reach) for that permission; R-CB-2 adds who should call back.
 
 use serde::Serialize;
 
-use super::{ComplaintAction, Grade, Snapshot, allowed_actions};
+use super::{ComplaintAction, Grade, Snapshot, WorkOrderAction, allowed_actions};
 use crate::access::Permission;
 
 /// An operation of the complaint API other than a transition.
@@ -29,6 +29,16 @@ pub enum Operation {
     CreateProblem,
     /// Read shared problems and customer events.
     ReadCustomerEvents,
+    /// Send a work order (`POST /complaints/{id}/work-orders`).
+    SendWorkOrder,
+    /// Read work orders; a department's queue.
+    ReadWorkOrders,
+    /// Take an action of a work order's lifecycle.
+    WorkOrderTransition(WorkOrderAction),
+    /// Read contractors (to pick one for a rectification).
+    ReadContractors,
+    /// Create and change contractors.
+    ManageContractors,
 }
 
 impl Operation {
@@ -42,6 +52,10 @@ impl Operation {
             Self::Receive | Self::UploadAttachment => P::ComplaintsReceive,
             Self::Patch | Self::AddNote | Self::CreateProblem => P::ComplaintsWork,
             Self::Transition(action) => action.permission(),
+            Self::SendWorkOrder => P::WorkOrdersManage,
+            Self::ReadWorkOrders | Self::ReadContractors => P::WorkOrdersRead,
+            Self::WorkOrderTransition(action) => action.permission(),
+            Self::ManageContractors => P::ContractorsManage,
         }
     }
 }
@@ -75,6 +89,22 @@ impl ComplaintAction {
     }
 }
 
+impl WorkOrderAction {
+    /// The permission the action needs: the department responds, its head approves, the
+    /// customer center manages the rest.
+    pub fn permission(self) -> Permission {
+        use Permission as P;
+        use WorkOrderAction as A;
+        match self {
+            A::CommitReplyTime | A::Reply | A::RecordSurvey => P::WorkOrdersRespond,
+            A::ApproveReply => P::WorkOrdersApprove,
+            A::AssignRectification | A::RecordAcceptance | A::Apologize | A::Close => {
+                P::WorkOrdersManage
+            }
+        }
+    }
+}
+
 /// The actions `snapshot` allows to a caller who holds the permissions `permits` says yes to
 /// (within reach of the complaint): the complaint's `allowed_actions` in the API.
 pub fn allowed_actions_for(
@@ -98,7 +128,7 @@ mod tests {
     use crate::complaint::{ComplaintKind, ComplaintState};
 
     #[test]
-    fn every_operation_needs_a_complaint_permission() {
+    fn every_operation_needs_a_complaint_or_work_order_permission() {
         use Permission as P;
         let table = [
             (Operation::ReadComplaints, P::ComplaintsRead),
@@ -109,6 +139,10 @@ mod tests {
             (Operation::ReadAttachment, P::ComplaintsRead),
             (Operation::CreateProblem, P::ComplaintsWork),
             (Operation::ReadCustomerEvents, P::ComplaintsRead),
+            (Operation::SendWorkOrder, P::WorkOrdersManage),
+            (Operation::ReadWorkOrders, P::WorkOrdersRead),
+            (Operation::ReadContractors, P::WorkOrdersRead),
+            (Operation::ManageContractors, P::ContractorsManage),
         ];
         for (operation, permission) in table {
             assert_eq!(operation.permission(), permission, "{operation:?}");

@@ -7,6 +7,7 @@
 //!   of the group's policy.
 //! - [`apply`], [`allowed_actions`]: the lifecycle, with the SLA events each transition fires.
 //! - [`Operation::permission`], [`allowed_actions_for`]: who may do what.
+//! - [`work_order`]: contact sheets to departments (R-WO, R-T-7).
 //! - [`problem_event`], [`Household`]: a shared problem's major customer event (R-EVT-1).
 //!
 //! Front-desk kinds share the states and actions. Where they differ, the SLA events do: they
@@ -26,6 +27,7 @@ mod intake;
 mod lifecycle;
 mod state;
 mod vocab;
+pub mod work_order;
 
 #[cfg(test)]
 mod lifecycle_tests;
@@ -48,4 +50,8 @@ pub use lifecycle::{Context, Snapshot, Transition, allowed_actions, apply};
 pub use state::{ComplaintAction, ComplaintState};
 pub use vocab::{
     ApologyMeans, CallbackMethod, Category, Channel, ComplaintKind, Flag, Grade, WarningSource,
+};
+pub use work_order::{
+    WorkOrderAction, WorkOrderCommand, WorkOrderError, WorkOrderSnapshot, WorkOrderState,
+    WorkOrderTransition,
 };
