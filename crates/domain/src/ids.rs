@@ -84,4 +84,8 @@ id_type! {
     CustomerId;
     /// A business calendar.
     CalendarId;
+    /// An attachment (附件): a photo, scan or recording.
+    AttachmentId;
+    /// A contractor (施工单位, R-WO-4, R-WO-6).
+    ContractorId;
 }

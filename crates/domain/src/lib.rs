@@ -6,6 +6,7 @@
 pub mod access;
 pub mod calendar;
 pub mod clock;
+pub mod complaint;
 pub mod duration;
 pub mod ids;
 pub mod org;

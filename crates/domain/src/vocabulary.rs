@@ -149,6 +149,7 @@ fn published<V: Vocabulary>() -> Published {
 
 /// Every vocabulary of the API, for `GET /api/v1/vocabularies`.
 pub fn catalogue() -> Vec<Published> {
+    use crate::complaint::{self, work_order};
     use crate::{access, calendar, org, sla};
     vec![
         published::<access::Role>(),
@@ -161,6 +162,18 @@ pub fn catalogue() -> Vec<Published> {
         published::<calendar::Coverage>(),
         published::<calendar::DayOfWeek>(),
         published::<sla::ClockState>(),
+        published::<complaint::ComplaintKind>(),
+        published::<complaint::Channel>(),
+        published::<complaint::WarningSource>(),
+        published::<complaint::Category>(),
+        published::<complaint::Flag>(),
+        published::<complaint::Grade>(),
+        published::<complaint::ComplaintState>(),
+        published::<complaint::ComplaintAction>(),
+        published::<complaint::CallbackMethod>(),
+        published::<complaint::ApologyMeans>(),
+        published::<work_order::WorkOrderState>(),
+        published::<work_order::WorkOrderAction>(),
     ]
 }
 

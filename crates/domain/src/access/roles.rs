@@ -35,6 +35,31 @@ pub enum Permission {
     RulesManage,
     /// Read the group's audit trail within reach.
     AuditRead,
+    /// Read complaints, early warnings and front-desk requests, their timeline, attachments
+    /// and customer events.
+    ComplaintsRead,
+    /// Receive them (受理, R-IN-2): create, attach what came with them.
+    ComplaintsReceive,
+    /// Work on them: ticket, evidence, handling, escalation, plan, agreement, rectification,
+    /// acceptance, resolution, progress, waiting, hand-over, notes, changes, shared problems.
+    ComplaintsWork,
+    /// Approve a final plan (终极方案, R-AP).
+    ComplaintsApprove,
+    /// Record callbacks (回访, R-CB).
+    ComplaintsCallback,
+    /// Archive, reopen and withdraw.
+    ComplaintsClose,
+    /// Read work orders (联系单) and contractors.
+    WorkOrdersRead,
+    /// The customer center's side of work orders (R-WO-1, R-WO-4, R-WO-5): send, assign a
+    /// rectification, record its acceptance, require an apology, close.
+    WorkOrdersManage,
+    /// A department's side (R-WO-2, R-WO-3): commit a reply time, reply, record the survey.
+    WorkOrdersRespond,
+    /// Approve a department's reply (its head, or the VP; R-WO-2).
+    WorkOrdersApprove,
+    /// Keep the contractors, their warranty deposits and warranty ends (R-WO-6).
+    ContractorsManage,
 }
 
 use Permission as P;
@@ -57,37 +82,52 @@ macro_rules! roles {
 
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
-        [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead];
+        [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead,
+         ComplaintsRead, WorkOrdersRead, ContractorsManage];
     PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates; sees no group's business data.",
         [GroupsManage, CalendarsManage];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
-        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead];
+        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead,
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage];
     CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
-        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage];
+        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage,
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead, WorkOrdersManage, ContractorsManage];
     CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
-        [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead];
+        [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead,
+         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead];
     OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
-        [OrgRead, CustomersRead, UsersRead];
+        [OrgRead, CustomersRead, UsersRead,
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead];
     Vp = "vp", "分管副总", "Vice president in charge (分管副总).",
-        [OrgRead, CustomersRead, UsersRead];
+        [OrgRead, CustomersRead, UsersRead,
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove];
     President = "president", "总裁", "President (总裁).",
-        [OrgRead, CustomersRead, UsersRead];
+        [OrgRead, CustomersRead, UsersRead,
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead];
     DeptCoordinator = "dept_coordinator", "部门接口人", "A department's coordinator (接口人) for work orders (R-WO-1).",
-        [OrgRead];
+        [OrgRead,
+         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond];
     DeptHead = "dept_head", "部门负责人", "Head of a department; approves its proposals (R-WO-2).",
-        [OrgRead];
+        [OrgRead,
+         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond, WorkOrdersApprove];
     PropertyStaff = "property_staff", "物业人员", "Property-management staff (物业).",
-        [OrgRead, CustomersRead, CustomerPhonesRead];
+        [OrgRead, CustomersRead, CustomerPhonesRead,
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback];
     SalesStaff = "sales_staff", "销售人员", "Sales staff (销售); registers buyers.",
-        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead];
+        [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead,
+         ComplaintsRead, ComplaintsReceive];
     BrokerageStaff = "brokerage_staff", "经纪人员", "Brokerage staff (经纪); title certificates and mortgages.",
-        [OrgRead, CustomersRead, CustomersWrite];
+        [OrgRead, CustomersRead, CustomersWrite,
+         ComplaintsRead, ComplaintsReceive];
     Auditor = "auditor", "审计", "Auditor: reads everything in scope (the audit trail included), changes nothing, sees masked phones.",
-        [OrgRead, CustomersRead, UsersRead, AuditRead];
+        [OrgRead, CustomersRead, UsersRead, AuditRead,
+         ComplaintsRead, WorkOrdersRead];
     CrmIntegration = "crm_integration", "CRM 集成", "A CRM system (integration client): keeps customers in sync.",
-        [OrgRead, CustomersRead, CustomersWrite];
+        [OrgRead, CustomersRead, CustomersWrite,
+         ComplaintsRead, ComplaintsReceive];
     CallCenterIntegration = "call_center_integration", "呼叫中心集成", "A call-center system (integration client): looks callers up by number.",
-        [OrgRead, CustomersRead, CustomerPhonesRead];
+        [OrgRead, CustomersRead, CustomerPhonesRead,
+         ComplaintsRead, ComplaintsReceive];
 }
 
 impl Role {
@@ -106,7 +146,8 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>().unwrap(), *role);
         }
-        let business = [P::OrgRead, P::CustomersRead, P::UsersRead];
+        let business =
+            [P::OrgRead, P::CustomersRead, P::UsersRead, P::ComplaintsRead, P::WorkOrdersRead];
         assert!(business.iter().all(|p| !Role::PlatformOperator.permits(*p)));
         assert!(Role::Admin.permits(P::UsersWrite) && !Role::Admin.permits(P::GroupsManage));
     }
@@ -123,11 +164,66 @@ mod tests {
 
     #[test]
     fn auditors_only_read_and_never_see_whole_numbers() {
-        assert!(
-            Role::Auditor
-                .permissions()
-                .iter()
-                .all(|p| matches!(p, P::OrgRead | P::CustomersRead | P::UsersRead | P::AuditRead))
-        );
+        assert!(Role::Auditor.permissions().iter().all(|p| matches!(
+            p,
+            P::OrgRead
+                | P::CustomersRead
+                | P::UsersRead
+                | P::AuditRead
+                | P::ComplaintsRead
+                | P::WorkOrdersRead
+        )));
+    }
+
+    /// The complaint, work-order and contractor permissions of every role (RULES.md §4–§6), as
+    /// one table so that a change is deliberate. Columns: complaints **R**ead, rece**I**ve,
+    /// **W**ork, **A**pprove (final plan), **C**allback, clo**S**e; work orders **R**ead,
+    /// **M**anage (customer center), res**P**ond (department), **A**pprove (head, VP);
+    /// contractors **K**eep.
+    #[test]
+    fn complaint_permissions_by_role() {
+        let columns = [
+            P::ComplaintsRead,
+            P::ComplaintsReceive,
+            P::ComplaintsWork,
+            P::ComplaintsApprove,
+            P::ComplaintsCallback,
+            P::ComplaintsClose,
+            P::WorkOrdersRead,
+            P::WorkOrdersManage,
+            P::WorkOrdersRespond,
+            P::WorkOrdersApprove,
+            P::ContractorsManage,
+        ];
+        #[rustfmt::skip]
+        let table = [
+            //                             complaints     work orders  contractors
+            //                             R I W A C S    R M P A      K
+            (Role::Admin,                 "x . . . . .    x . . .      x"),
+            (Role::PlatformOperator,      ". . . . . .    . . . .      ."),
+            (Role::CsSpecialist,          "x x x . x .    x x . .      ."),
+            (Role::CsManager,             "x x x x x x    x x . .      x"),
+            (Role::CustomerDirector,      "x . . x x x    x . . .      ."),
+            (Role::OfficeDirector,        "x . . x . .    x . . .      ."),
+            (Role::Vp,                    "x . . x . .    x . . x      ."),
+            (Role::President,             "x . . x . .    x . . .      ."),
+            (Role::DeptCoordinator,       "x . . . . .    x . x .      ."),
+            (Role::DeptHead,              "x . . . . .    x . x x      ."),
+            (Role::PropertyStaff,         "x x x . x .    . . . .      ."),
+            (Role::SalesStaff,            "x x . . . .    . . . .      ."),
+            (Role::BrokerageStaff,        "x x . . . .    . . . .      ."),
+            (Role::Auditor,               "x . . . . .    x . . .      ."),
+            (Role::CrmIntegration,        "x x . . . .    . . . .      ."),
+            (Role::CallCenterIntegration, "x x . . . .    . . . .      ."),
+        ];
+        let roles: Vec<Role> = table.iter().map(|(role, _)| *role).collect();
+        assert_eq!(roles, Role::ALL, "one row per role, in API order");
+        for (role, row) in table {
+            let marks: Vec<char> = row.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(marks.len(), columns.len(), "{role}");
+            for (permission, mark) in columns.iter().zip(marks) {
+                assert_eq!(role.permits(*permission), mark == 'x', "{role} {permission:?}");
+            }
+        }
     }
 }

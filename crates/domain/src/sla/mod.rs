@@ -27,5 +27,6 @@ mod run;
 pub use compute::compute;
 pub use def::{ClockDef, DEFAULT_WARNING_PERCENT, DueRule, MAX_CALENDAR_MONTHS, is_snake_id};
 pub use error::SlaError;
+pub(crate) use policy::is_rule_id;
 pub use policy::{PolicyProblem, SlaPolicy};
 pub use run::{ClockRun, ClockState, ClockStatus, NegotiatedDue};

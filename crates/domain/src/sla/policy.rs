@@ -141,7 +141,7 @@ fn invalid_name(name: &str) -> String {
 }
 
 /// `R-` then an uppercase family and a number: `R-T-3`, `R-CLS-10`.
-fn is_rule_id(s: &str) -> bool {
+pub(crate) fn is_rule_id(s: &str) -> bool {
     let Some((family, number)) = s.strip_prefix("R-").and_then(|rest| rest.split_once('-')) else {
         return false;
     };
