@@ -24,6 +24,7 @@ pub struct Snapshot {
 
 /// A group's settings for the lifecycle (part of its policy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Context {
     /// Whether a callback that reached a dissatisfied customer reopens the complaint (back to

@@ -39,7 +39,8 @@ pub fn compute(
                 Pushed { due: first.at, coverage: first.coverage, used: TimeDelta::zero() };
             for &(from, until) in &run.pauses {
                 let until = until.unwrap_or(now);
-                let until = run.stopped_at.or(run.cancelled_at).map_or(until, |stop| until.min(stop));
+                let until =
+                    run.stopped_at.or(run.cancelled_at).map_or(until, |stop| until.min(stop));
                 pushed.pause(&measure, from.max(base), until, end)?;
             }
             (pushed.due, pushed.coverage, base, allowed, pushed.used)

@@ -218,7 +218,12 @@ impl Default for SlaPolicy {
                 After(d("P7D")),
             ),
         ];
-        Self { clocks }
+        Self {
+            clocks,
+            max_backdate_days: super::policy::default_max_backdate_days(),
+            grading: crate::complaint::GradingPolicy::default(),
+            lifecycle: crate::complaint::Context::default(),
+        }
     }
 }
 

@@ -6,15 +6,35 @@ use serde::{Deserialize, Serialize};
 
 use super::def::{MAX_CALENDAR_MONTHS, is_zero};
 use super::{ClockDef, DueRule, is_snake_id};
+use crate::complaint::{Context, DEFAULT_MAX_BACKDATE_DAYS, GradingPolicy};
 
-/// One company's SLA clocks, stored as a JSON document. [`SlaPolicy::default`] is the clock
-/// column of RULES.md §3.
+/// One group's rules for complaints, stored as a JSON document: its SLA clocks, how far back an
+/// intake may be dated, its grading and its lifecycle settings. [`SlaPolicy::default`] is
+/// RULES.md §1 and the clock column of §3; a document without the later fields takes their
+/// defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaPolicy {
     /// The clocks, each with a unique name.
     pub clocks: Vec<ClockDef>,
+    /// How many days back a complaint's `received_at` may lie (a receiver logs a call or a
+    /// letter after the fact; a group moving from a legacy system raises it). Default 30.
+    #[serde(default = "default_max_backdate_days")]
+    pub max_backdate_days: u32,
+    /// Grading (R-CLS) and the facts that open a major customer event (R-EVT).
+    #[serde(default)]
+    pub grading: GradingPolicy,
+    /// What a dissatisfied callback does.
+    #[serde(default)]
+    pub lifecycle: Context,
 }
+
+pub(super) fn default_max_backdate_days() -> u32 {
+    DEFAULT_MAX_BACKDATE_DAYS
+}
+
+/// The most days back a policy may allow an intake to be dated (ten years).
+pub const MAX_BACKDATE_DAYS: u32 = 3650;
 
 /// One thing wrong with a policy, for a 422 problem's `errors[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -96,6 +116,20 @@ impl SlaPolicy {
                 let message = format!("must be 1 to 100, not {}", c.warning_percent);
                 out.push(at("warning_percent"), "out_of_range", message);
             }
+        }
+        if !(1..=MAX_BACKDATE_DAYS).contains(&self.max_backdate_days) {
+            let message =
+                format!("must be 1 to {MAX_BACKDATE_DAYS}, not {}", self.max_backdate_days);
+            out.push("max_backdate_days".into(), "out_of_range", message);
+        }
+        for (prefix, problems) in
+            [("grading", self.grading.validate()), ("lifecycle", self.lifecycle.validate())]
+        {
+            out.0.extend(
+                problems
+                    .into_iter()
+                    .map(|p| PolicyProblem { path: format!("{prefix}.{}", p.path), ..p }),
+            );
         }
         out.0
     }

@@ -6,7 +6,11 @@
 
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, FixedOffset};
-use kefu_domain::{access::Permission, sla::SlaPolicy};
+use kefu_domain::{
+    access::Permission,
+    complaint::{Context, GradingPolicy},
+    sla::SlaPolicy,
+};
 use kefu_persistence::sla::{self, PolicyVersion};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -75,13 +79,23 @@ pub struct ClockDoc {
     pub warning_percent: Option<u8>,
 }
 
-/// A policy as sent to `PUT`.
+/// A policy as sent to `PUT`; the fields after `clocks` take their defaults when left out.
 #[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyDoc {
     /// The clocks.
     #[schema(max_items = 200)]
     pub clocks: Vec<ClockDoc>,
+    /// How many days back a complaint's `received_at` may lie (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub max_backdate_days: Option<u32>,
+    /// Grading (R-CLS) and what opens a major customer event (R-EVT); default RULES.md §1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingPolicy>,
+    /// What a dissatisfied callback does (default: reopen at a satisfaction of 2 or below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Context>,
 }
 
 /// A version of the policy.
@@ -97,6 +111,12 @@ pub struct PolicyView {
     pub created_by: Option<String>,
     /// The clocks.
     pub clocks: Vec<ClockDoc>,
+    /// How many days back a complaint's `received_at` may lie.
+    pub max_backdate_days: u32,
+    /// Grading (R-CLS) and what opens a major customer event (R-EVT).
+    pub grading: GradingPolicy,
+    /// What a dissatisfied callback does.
+    pub lifecycle: Context,
 }
 
 fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
@@ -109,6 +129,9 @@ fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
         created_at: local(p.created_at),
         created_by: p.created_by,
         clocks: doc.clocks,
+        max_backdate_days: p.policy.0.max_backdate_days,
+        grading: p.policy.0.grading.clone(),
+        lifecycle: p.policy.0.lifecycle,
     };
     Ok(ok(p.version, &body))
 }

@@ -24,7 +24,8 @@ pub const EVENT_AMOUNT_RULE: &str = "R-EVT-2";
 
 /// One group's grading rules (分级规则), stored as a JSON document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
 pub struct GradingPolicy {
     /// Amount bands, ascending: each from its `from_fen` up to the next band's.
     pub amount_bands: Vec<AmountBand>,
@@ -44,6 +45,7 @@ pub struct GradingPolicy {
 
 /// Amounts from `from_fen` (up to the next band) grade a complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AmountBand {
     /// The lowest amount of the band, in fen (分).
@@ -56,6 +58,7 @@ pub struct AmountBand {
 
 /// A category grades a complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
     /// The category.
@@ -68,6 +71,7 @@ pub struct CategoryRule {
 
 /// A flag grades a complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FlagRule {
     /// The flag.
@@ -80,6 +84,7 @@ pub struct FlagRule {
 
 /// A flag opens a major customer event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EventFlag {
     /// The flag.
