@@ -1,28 +1,35 @@
 //! The actix application: routes, middleware, error handling for what no handler matched.
 
+use std::{sync::Arc, time::Duration};
+
+use actix_cors::Cors;
 use actix_web::{
     App, HttpRequest, HttpResponse,
     body::MessageBody,
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
-    middleware::from_fn,
+    http::header,
+    middleware::{Condition, from_fn},
     web,
 };
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::{
-    body::BodyLimit,
+    body::{BodyLimit, BodyTimeout},
+    config::Settings,
+    headers::security_headers,
     metrics::Metrics,
     observe::observe,
     openapi::{self, RouteTable},
     problem::ApiError,
+    rate_limit::{Limiters, rate_limit},
     routes,
     state::AppState,
 };
 
 /// Paths served outside the documented API.
-const UNDOCUMENTED: [(&str, &str); 3] =
-    [("/openapi.json", "GET"), ("/docs", "GET"), ("/docs/{file}", "GET")];
+const UNDOCUMENTED: [(&str, &str); 4] =
+    [("/", "GET"), ("/openapi.json", "GET"), ("/docs", "GET"), ("/docs/{file}", "GET")];
 
 /// The complete OpenAPI document, as served at `/openapi.json` and printed by `kefu openapi`.
 pub fn spec() -> utoipa::openapi::OpenApi {
@@ -47,11 +54,17 @@ pub struct AppParts {
     pub routes: web::Data<RouteTable>,
     /// The body size limit.
     pub body_limit: usize,
+    /// How long a client has to send a request's head, and again its body.
+    pub request_timeout: Duration,
+    /// Browser origins allowed to call the API (CORS); none when empty.
+    pub cors_origins: Arc<[String]>,
+    /// The rate-limit buckets, when limits are on; shared by all workers.
+    pub limiters: Option<web::Data<Limiters>>,
 }
 
 impl AppParts {
     /// Computes the spec and route table once for all workers.
-    pub fn new(state: AppState, body_limit: usize) -> Self {
+    pub fn new(state: AppState, settings: &Settings) -> Self {
         let spec = spec();
         let routes = web::Data::new(RouteTable::new(&spec, &UNDOCUMENTED));
         Self {
@@ -59,9 +72,41 @@ impl AppParts {
             metrics: web::Data::new(Metrics::default()),
             spec,
             routes,
-            body_limit,
+            body_limit: settings.body_limit,
+            request_timeout: settings.request_timeout,
+            cors_origins: settings.cors_origins.clone().into(),
+            limiters: settings.rate_limit.map(|limit| web::Data::new(Limiters::new(limit))),
         }
     }
+}
+
+/// CORS for the configured origins: the methods and headers of the API, and the answer headers
+/// a browser page needs to read (versions, new locations, waits, request ids).
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            crate::observe::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::ALLOW,
+            header::WWW_AUTHENTICATE,
+            crate::observe::REQUEST_ID,
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }
 
 /// Builds the application for one worker.
@@ -76,11 +121,13 @@ pub fn build(
         InitError = (),
     >,
 > {
+    let limiters = parts.limiters.clone();
     App::new()
         .app_data(parts.state)
         .app_data(parts.metrics)
         .app_data(parts.routes)
         .app_data(web::Data::new(BodyLimit(parts.body_limit)))
+        .app_data(web::Data::new(BodyTimeout(parts.request_timeout)))
         .app_data(web::PayloadConfig::new(parts.body_limit))
         .app_data(
             web::QueryConfig::default()
@@ -89,12 +136,26 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .wrap(from_fn(crate::idempotency::idempotency))
         .wrap(from_fn(crate::head::head_as_get))
+        .wrap(from_fn(rate_limit))
+        .wrap(Condition::new(!parts.cors_origins.is_empty(), cors(&parts.cors_origins)))
+        .wrap(from_fn(security_headers))
         .wrap(from_fn(observe))
+        .service(web::resource("/").guard(actix_web::guard::Get()).to(docs_redirect))
         .service(web::resource("/docs").guard(actix_web::guard::Get()).to(docs_redirect))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", parts.spec))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .url("/openapi.json", parts.spec)
+                // No online validator badge: it would call a third party (and fail offline).
+                .config(Config::default().validator_url("none")),
+        )
         .into_utoipa_app()
         .configure(routes::configure)
         .into_app()
+        .configure(|cfg| {
+            if let Some(limiters) = limiters {
+                cfg.app_data(limiters);
+            }
+        })
         .default_service(web::to(unmatched))
 }
 

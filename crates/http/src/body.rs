@@ -19,6 +19,11 @@ use crate::{
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
+/// How long a client has to send a request's body (`KEFU_REQUEST_TIMEOUT`); the head has the
+/// same time, bounded by actix-http.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
 /// A JSON body checked against `T`'s schema, deserialized and validated.
 #[derive(Debug)]
 pub struct Body<T>(pub T);
@@ -52,7 +57,7 @@ impl FromRequest for RawBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+        let (limit, timeout) = bounds(req);
         let media_type = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -70,17 +75,40 @@ impl FromRequest for RawBody {
             if declared.is_some_and(|n| n > limit) {
                 return Err(ApiError::PayloadTooLarge(limit));
             }
-            let mut bytes = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-                if bytes.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge(limit));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
+            let bytes = read_limited(&mut payload, limit, timeout).await?;
             Ok(RawBody { media_type, bytes: bytes.freeze() })
         })
     }
+}
+
+/// Reads a whole body: 413 past `limit` bytes, 408 when it has not all arrived within
+/// `timeout` (a client that stops sending never holds a worker or a shutdown).
+pub async fn read_limited(
+    payload: &mut Payload,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<web::BytesMut, ApiError> {
+    let read = async {
+        let mut bytes = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge(limit));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    };
+    actix_web::rt::time::timeout(timeout, read).await.map_err(|_| ApiError::RequestTimeout)?
+}
+
+/// The body limit and time bound configured for this app.
+pub fn bounds(req: &HttpRequest) -> (usize, std::time::Duration) {
+    let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+    let timeout = req
+        .app_data::<web::Data<BodyTimeout>>()
+        .map_or(std::time::Duration::from_secs(30), |t| t.0);
+    (limit, timeout)
 }
 
 impl<T> FromRequest for Body<T>

@@ -1,15 +1,20 @@
 //! The `kefu` command line.
 
-use std::{io::BufRead, path::PathBuf, process::ExitCode, sync::Arc};
+use std::{
+    io::{BufRead, IsTerminal},
+    path::PathBuf,
+    process::ExitCode,
+    sync::Arc,
+};
 
 use clap::{Parser, Subcommand};
 use kefu_domain::clock::{Clock, SystemClock};
-use kefu_persistence::auth::keys;
+use kefu_persistence::{DatabaseUrl, auth::keys, backup};
 
 use crate::{
     app,
     auth::tokens,
-    config::{Secret, Settings},
+    config::{SETTINGS_HELP, Secret, Settings},
     server, telemetry,
 };
 
@@ -29,13 +34,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database and serve the API (KEFU_LISTEN, default 127.0.0.1:8080).
+    #[command(after_help = SETTINGS_HELP)]
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
-    /// Create an administrator. The password comes from --password or, if absent, the first
-    /// line of standard input (keeps it out of the process list and shell history).
+    /// Create an administrator. The password comes from --password or, if absent, a prompt that
+    /// does not echo (on a terminal) or the first line of standard input (keeps it out of the
+    /// process list and shell history).
     CreateAdmin {
         /// The sign-in name.
         #[arg(long)]
@@ -43,6 +50,13 @@ pub enum Command {
         /// The password (at least 8 characters).
         #[arg(long)]
         password: Option<String>,
+    },
+    /// Copy the SQLite database, consistently and while kefu serves, to a new file; serve that
+    /// file to restore. PostgreSQL: use pg_dump and pg_restore (see the README).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Make a new access-token signing key. Tokens signed with the old key keep working until
     /// they expire; new tokens carry the new key id.
@@ -59,6 +73,14 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Asks for the password twice without echoing it, as `passwd` does.
+fn prompt_password(username: &str) -> anyhow::Result<Secret> {
+    let first = rpassword::prompt_password(format!("Password for {username}: "))?;
+    let again = rpassword::prompt_password("Again: ")?;
+    anyhow::ensure!(first == again, "the two passwords differ");
+    Ok(Secret::new(first))
 }
 
 fn one_line(e: &anyhow::Error) -> String {
@@ -82,6 +104,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin { username, password } => {
             let password = match password {
                 Some(p) => Secret::new(p),
+                None if std::io::stdin().is_terminal() => prompt_password(&username)?,
                 None => {
                     let mut line = String::new();
                     std::io::stdin().lock().read_line(&mut line)?;
@@ -91,6 +114,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = server::open_database(&settings)?;
             let user = server::create_admin(&db, &username, &password, &SystemClock)?;
             eprintln!("kefu: created administrator {:?} ({})", user.username, user.id);
+            Ok(())
+        }
+        Command::Backup { to } => {
+            if let DatabaseUrl::Postgres(_) = settings.database_url {
+                anyhow::bail!(backup::BackupError::Postgres);
+            }
+            let db = server::open_database(&settings)?;
+            backup::sqlite_into(&mut db.conn()?, &to)?;
+            eprintln!("kefu: backed up {} to {}", settings.database_url, to.display());
             Ok(())
         }
         Command::RotateJwtKey => {

@@ -1,9 +1,11 @@
 //! Settings: `KEFU_*` environment variables over an optional `kefu.toml`.
 
-use std::{fmt, path::Path, str::FromStr};
+use std::{fmt, path::Path, str::FromStr, time::Duration};
 
 use kefu_persistence::DatabaseUrl;
 use serde::Deserialize;
+
+use crate::rate_limit::RateLimit;
 
 /// A secret value: usable, never printed (`Debug` and `Display` show `***`).
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -50,6 +52,9 @@ struct FileSettings {
     log_format: Option<LogFormat>,
     body_limit: Option<usize>,
     workers: Option<usize>,
+    request_timeout: Option<u64>,
+    cors_origins: Option<Vec<String>>,
+    rate_limit: Option<String>,
 }
 
 /// kefu's settings, resolved.
@@ -69,7 +74,32 @@ pub struct Settings {
     pub body_limit: usize,
     /// `KEFU_WORKERS`: HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// `KEFU_REQUEST_TIMEOUT`: seconds a client has to send a request's head, and again its
+    /// body, before it is answered 408 (default 30).
+    pub request_timeout: Duration,
+    /// `KEFU_CORS_ORIGINS`: origins (`https://desk.example.com`, comma-separated) whose pages
+    /// may call the API from a browser; none by default.
+    pub cors_origins: Vec<String>,
+    /// `KEFU_RATE_LIMIT`: requests per address and per bearer token (`600/min`, `20/s`,
+    /// `10000/h`); off by default.
+    pub rate_limit: Option<RateLimit>,
 }
+
+/// Every setting with its default, for `kefu serve --help` and the README.
+pub const SETTINGS_HELP: &str = "\
+Settings (environment, or the same key in lower case in kefu.toml; the environment wins):
+  KEFU_DATABASE_URL              sqlite://PATH or postgres://USER@HOST/DB  [default: sqlite://data/kefu.db]
+  KEFU_LISTEN                    host:port to serve on                     [default: 127.0.0.1:8080]
+  KEFU_BOOTSTRAP_ADMIN_PASSWORD  creates user admin when no user exists    [default: none]
+  KEFU_JWT_SECRET                seeds the token signing keys when empty   [default: a random key]
+  KEFU_LOG_FORMAT                text or json                              [default: text]
+  KEFU_BODY_LIMIT                largest request body, bytes               [default: 1048576]
+  KEFU_WORKERS                   HTTP worker threads                       [default: one per core]
+  KEFU_REQUEST_TIMEOUT           seconds for a request's head, then body   [default: 30]
+  KEFU_CORS_ORIGINS              browser origins allowed, comma-separated  [default: none]
+  KEFU_RATE_LIMIT                per address and per token, e.g. 600/min   [default: off]
+  KEFU_CONFIG                    the settings file                         [default: ./kefu.toml if present]
+  RUST_LOG                       log filter                                [default: info]";
 
 /// Why the settings could not be read; one line each.
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +181,39 @@ impl Settings {
             })?),
             None => file.workers,
         };
+        let request_timeout = match env("KEFU_REQUEST_TIMEOUT").filter(|v| !v.is_empty()) {
+            Some(v) => v
+                .trim_end_matches('s')
+                .parse()
+                .ok()
+                .filter(|n: &u64| (1..=3600).contains(n))
+                .ok_or_else(|| SettingsError::Invalid {
+                    name: "KEFU_REQUEST_TIMEOUT",
+                    reason: format!("{v:?} is not a number of seconds from 1 to 3600"),
+                })?,
+            None => file.request_timeout.unwrap_or(30),
+        };
+        let cors_origins = match env("KEFU_CORS_ORIGINS").filter(|v| !v.is_empty()) {
+            Some(v) => {
+                v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()
+            }
+            None => file.cors_origins.unwrap_or_default(),
+        };
+        if let Some(bad) = cors_origins.iter().find(|o| !is_origin(o)) {
+            return Err(SettingsError::Invalid {
+                name: "KEFU_CORS_ORIGINS",
+                reason: format!("{bad:?} is not an origin such as https://desk.example.com"),
+            });
+        }
+        let rate_limit = match env("KEFU_RATE_LIMIT").filter(|v| !v.is_empty()).or(file.rate_limit)
+        {
+            None => None,
+            Some(v) if v == "off" => None,
+            Some(v) => Some(
+                v.parse()
+                    .map_err(|reason| SettingsError::Invalid { name: "KEFU_RATE_LIMIT", reason })?,
+            ),
+        };
         Ok(Self {
             database_url,
             listen,
@@ -165,6 +228,9 @@ impl Settings {
             log_format,
             body_limit,
             workers,
+            request_timeout: Duration::from_secs(request_timeout),
+            cors_origins,
+            rate_limit,
         })
     }
 
@@ -172,6 +238,14 @@ impl Settings {
     pub fn from_env(config: Option<&Path>) -> Result<Self, SettingsError> {
         Self::load(config, |name| std::env::var(name).ok())
     }
+}
+
+/// `scheme://host[:port]`, nothing after: what a browser sends as `Origin`.
+fn is_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else { return false };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '?', '#', ' ', '@'])
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, SettingsError> {
@@ -207,6 +281,75 @@ mod tests {
         assert!(e.to_string().starts_with("KEFU_DATABASE_URL: "), "{e}");
         let e = Settings::load(None, env(&[("KEFU_LISTEN", "localhost")])).unwrap_err();
         assert!(e.to_string().starts_with("KEFU_LISTEN: "), "{e}");
+    }
+
+    #[test]
+    fn timeouts_origins_and_rate_limits_are_read_and_checked() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(
+            (s.request_timeout, s.cors_origins.len(), s.rate_limit),
+            (Duration::from_secs(30), 0, None)
+        );
+        let s = Settings::load(
+            None,
+            env(&[
+                ("KEFU_REQUEST_TIMEOUT", "5"),
+                ("KEFU_CORS_ORIGINS", "https://desk.example.com, http://localhost:5173"),
+                ("KEFU_RATE_LIMIT", "600/min"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.request_timeout, Duration::from_secs(5));
+        assert_eq!(s.cors_origins, ["https://desk.example.com", "http://localhost:5173"]);
+        assert_eq!(s.rate_limit.map(|r| r.to_string()).as_deref(), Some("600/min"));
+        for (name, value) in [
+            ("KEFU_REQUEST_TIMEOUT", "0"),
+            ("KEFU_REQUEST_TIMEOUT", "soon"),
+            ("KEFU_CORS_ORIGINS", "https://desk.example.com/app"),
+            ("KEFU_CORS_ORIGINS", "desk.example.com"),
+            ("KEFU_RATE_LIMIT", "lots"),
+        ] {
+            let e = Settings::load(None, env(&[(name, value)])).unwrap_err();
+            assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_settings_file_takes_every_key() {
+        let dir = std::env::temp_dir().join(format!("kefu-settings-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kefu.toml");
+        std::fs::write(
+            &path,
+            "database_url = \"sqlite://x.db\"\nlisten = \"0.0.0.0:9000\"\nlog_format = \"json\"\n\
+             body_limit = 2048\nworkers = 3\nrequest_timeout = 12\n\
+             cors_origins = [\"https://desk.example.com\"]\nrate_limit = \"20/s\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path), env(&[("KEFU_WORKERS", "4")])).unwrap();
+        assert_eq!((s.listen.as_str(), s.body_limit, s.workers), ("0.0.0.0:9000", 2048, Some(4)));
+        assert_eq!((s.log_format, s.request_timeout), (LogFormat::Json, Duration::from_secs(12)));
+        assert_eq!(s.cors_origins, ["https://desk.example.com"]);
+        assert_eq!(s.rate_limit.map(|r| r.to_string()).as_deref(), Some("20/s"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn help_lists_every_setting() {
+        for name in [
+            "KEFU_DATABASE_URL",
+            "KEFU_LISTEN",
+            "KEFU_BOOTSTRAP_ADMIN_PASSWORD",
+            "KEFU_JWT_SECRET",
+            "KEFU_LOG_FORMAT",
+            "KEFU_BODY_LIMIT",
+            "KEFU_WORKERS",
+            "KEFU_REQUEST_TIMEOUT",
+            "KEFU_CORS_ORIGINS",
+            "KEFU_RATE_LIMIT",
+        ] {
+            assert!(SETTINGS_HELP.contains(name), "{name}");
+        }
     }
 
     #[test]

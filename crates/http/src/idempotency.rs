@@ -13,11 +13,10 @@ use actix_web::{
     middleware::Next,
     web,
 };
-use futures_util::StreamExt;
 use kefu_persistence::idempotency::{self, Begin, Stored};
 use sha2::{Digest, Sha256};
 
-use crate::{auth::tokens, body::BodyLimit, problem::ApiError, state::AppState};
+use crate::{auth::tokens, problem::ApiError, state::AppState};
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
@@ -69,17 +68,12 @@ pub async fn idempotency(
     let Ok(claims) = state.keys.verify(&bearer, state.clock.now()) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+    let (limit, timeout) = crate::body::bounds(req.request());
     let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > limit {
-            return Ok(respond(req, ApiError::PayloadTooLarge(limit)));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = body.freeze();
+    let body = match crate::body::read_limited(&mut payload, limit, timeout).await {
+        Ok(body) => body.freeze(),
+        Err(e) => return Ok(respond(req, e)),
+    };
     let mut hasher = Sha256::new();
     hasher.update(req.method().as_str());
     hasher.update(b" ");

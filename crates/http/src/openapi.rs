@@ -60,27 +60,35 @@ pub fn base() -> openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-fn problem(description: &str) -> RefOr<openapi::Response> {
-    RefOr::T(
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                crate::problem::PROBLEM_JSON,
-                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
-            )
-            .build(),
-    )
+fn problem(status: &str, description: &str) -> RefOr<openapi::Response> {
+    let mut response = ResponseBuilder::new().description(description).content(
+        crate::problem::PROBLEM_JSON,
+        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+    );
+    if status == "429" {
+        let seconds = openapi::ObjectBuilder::new().schema_type(openapi::schema::Type::Integer);
+        response = response.header(
+            "Retry-After",
+            openapi::HeaderBuilder::new()
+                .schema(Some(seconds))
+                .description(Some("Seconds until a request is accepted again"))
+                .build(),
+        );
+    }
+    RefOr::T(response.build())
 }
 
 fn add(op: &mut Operation, status: &str, description: &str) {
-    op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+    op.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(status, description));
 }
 
 /// Adds the problems any operation may answer: 500 always; 503 unless it is a health probe that
 /// never asks the database (`/readyz` documents its own); 401 when it needs a token;
-/// 400/413/415/422 when it takes a body; 422 when it takes parameters.
+/// 400/408/413/415/422 when it takes a body; 422 when it takes parameters; 429 on the API when
+/// rate limits are on.
 pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let api = path.starts_with("/api/");
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for op in ops.into_iter().flatten() {
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
@@ -88,12 +96,20 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             }
             if op.request_body.is_some() {
                 add(op, "400", "The body is not JSON (`malformed_json`)");
+                add(
+                    op,
+                    "408",
+                    "The body did not arrive within `KEFU_REQUEST_TIMEOUT` (`request_timeout`)",
+                );
                 add(op, "413", "The body is larger than the limit (`payload_too_large`)");
                 add(op, "415", "The body is not application/json (`unsupported_media_type`)");
                 add(op, "422", "The body breaks the schema; `errors[]` names each field");
             }
             if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
                 add(op, "422", "A parameter is invalid; `errors[]` names it");
+            }
+            if api {
+                add(op, "429", "Over `KEFU_RATE_LIMIT` (`rate_limited`); `Retry-After` says when");
             }
             add(op, "500", "An unexpected failure (`internal_error`)");
             let probe = op.tags.as_ref().is_some_and(|t| t.iter().any(|t| t == "health"));

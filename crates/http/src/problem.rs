@@ -106,6 +106,12 @@ pub enum ApiError {
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     TooManyRequests(i64),
+    /// More requests than `KEFU_RATE_LIMIT` allows; try again after this many seconds.
+    #[error("too many requests; try again in {0} seconds")]
+    RateLimited(i64),
+    /// The request's body did not arrive within `KEFU_REQUEST_TIMEOUT`.
+    #[error("the request body did not arrive in time (KEFU_REQUEST_TIMEOUT)")]
+    RequestTimeout,
     /// An `Idempotency-Key` came back with another request body.
     #[error("this Idempotency-Key was used with another request")]
     IdempotencyKeyReused,
@@ -137,6 +143,8 @@ impl ApiError {
             Self::Internal(_) => "internal_error",
 
             Self::TooManyRequests(_) => "too_many_requests",
+            Self::RateLimited(_) => "rate_limited",
+            Self::RequestTimeout => "request_timeout",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
         }
@@ -181,7 +189,8 @@ impl ResponseError for ApiError {
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
 
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests(_) | Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
         }
@@ -200,8 +209,11 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(allow) => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            Self::TooManyRequests(seconds) => {
+            Self::TooManyRequests(seconds) | Self::RateLimited(seconds) => {
                 response.insert_header((header::RETRY_AFTER, seconds.max(&1).to_string()));
+            }
+            Self::RequestTimeout => {
+                response.insert_header((header::CONNECTION, "close"));
             }
             _ => {}
         }

@@ -1,23 +1,36 @@
 //! Start-up: connect, migrate, make sure a signing key and (optionally) an admin exist, serve.
 
-use std::{net::TcpListener, sync::Arc};
+use std::{net::TcpListener, sync::Arc, time::Duration};
 
-use actix_web::{HttpServer, dev::Server};
+use actix_http::{HttpService, error::DispatchError};
+use actix_service::{ServiceFactoryExt, fn_service, map_config};
+use actix_web::dev::{AppConfig, Server};
 use anyhow::Context;
 use kefu_domain::clock::{Clock, SystemClock};
-use kefu_persistence::{Db, PoolOptions, calendars, groups, migrate, sla, users};
+use kefu_persistence::{DatabaseUrl, Db, PoolOptions, calendars, groups, migrate, sla, users};
 
 use crate::{
     app::{self, AppParts},
     auth::password,
-    config::{Secret, Settings},
+    config::{LogFormat, Secret, Settings},
     state::{AppState, ensure_signing_key},
+    transport::ProblemIo,
 };
 
 /// Opens the database and brings its schema up to date.
 pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
-    let db = Db::connect(&settings.database_url, PoolOptions::default())
-        .with_context(|| format!("cannot open the database {}", settings.database_url))?;
+    let db = Db::connect(&settings.database_url, PoolOptions::default()).map_err(|e| {
+        let missing = e.to_string().contains("does not exist");
+        let error = anyhow::Error::from(e)
+            .context(format!("cannot open the database {}", settings.database_url));
+        match &settings.database_url {
+            DatabaseUrl::Postgres(_) if missing => error.context(
+                "create the database first, e.g. `createdb -h 127.0.0.1 -U postgres kefu` \
+                 (kefu creates its tables, not the database)",
+            ),
+            _ => error,
+        }
+    })?;
     let applied = migrate::run_pending(&mut db.conn()?)?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "migrations applied");
@@ -78,18 +91,41 @@ pub fn prepare(db: Db, clock: Arc<dyn Clock>, settings: &Settings) -> anyhow::Re
     Ok(AppState::new(db, clock))
 }
 
-/// Starts serving on `listener`; the returned server stops gracefully on SIGTERM/SIGINT
-/// (in-flight requests finish, for up to 30 s).
+/// Starts serving HTTP/1.1 on `listener`; the returned server stops gracefully on
+/// SIGTERM/SIGINT (in-flight requests finish, for up to 30 s). A client has
+/// `parts.request_timeout` for a request's head and again for its body, then gets 408; the
+/// answers actix-http writes itself leave as problem documents ([`crate::transport`]).
 pub fn start(
     listener: TcpListener,
     parts: AppParts,
     workers: Option<usize>,
 ) -> std::io::Result<Server> {
-    let mut server = HttpServer::new(move || app::build(parts.clone())).shutdown_timeout(30);
+    listener.set_nonblocking(true)?;
+    let local = listener.local_addr()?;
+    let timeout = parts.request_timeout;
+    let mut builder = actix_server::Server::build().shutdown_timeout(30);
     if let Some(n) = workers {
-        server = server.workers(n);
+        builder = builder.workers(n);
     }
-    Ok(server.listen(listener)?.run())
+    let server = builder
+        .listen("kefu", listener, move || {
+            let app = app::build(parts.clone());
+            fn_service(|io: actix_rt::net::TcpStream| {
+                let peer = io.peer_addr().ok();
+                let _ = io.set_nodelay(true);
+                std::future::ready(Ok::<_, DispatchError>((ProblemIo::new(io), peer)))
+            })
+            .and_then(
+                HttpService::build()
+                    .keep_alive(Duration::from_secs(5))
+                    .client_request_timeout(timeout)
+                    .client_disconnect_timeout(Duration::from_secs(1))
+                    .local_addr(local)
+                    .h1(map_config(app, |_| AppConfig::default())),
+            )
+        })?
+        .run();
+    Ok(server)
 }
 
 /// `kefu serve`.
@@ -107,8 +143,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         TcpListener::bind(&listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %settings.database_url, "kefu is serving");
-    eprintln!("kefu is serving on http://{addr} (API docs: http://{addr}/docs)");
-    let parts = AppParts::new(prepared, settings.body_limit);
+    if settings.log_format == LogFormat::Text {
+        eprintln!("kefu is serving on http://{addr} (API docs: http://{addr}/docs)");
+    }
+    let parts = AppParts::new(prepared, &settings);
     start(listener, parts, settings.workers)?.await?;
     tracing::info!("kefu stopped");
     Ok(())

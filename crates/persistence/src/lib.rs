@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendars;
 pub mod clients;
 pub mod customers;

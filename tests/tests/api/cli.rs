@@ -152,6 +152,43 @@ fn every_command_has_help() {
 }
 
 #[test]
+fn serve_help_lists_every_setting_and_its_default() {
+    let out = kefu().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "KEFU_DATABASE_URL",
+        "KEFU_LISTEN",
+        "KEFU_BOOTSTRAP_ADMIN_PASSWORD",
+        "KEFU_JWT_SECRET",
+        "KEFU_LOG_FORMAT",
+        "KEFU_BODY_LIMIT",
+        "KEFU_WORKERS",
+        "KEFU_REQUEST_TIMEOUT",
+        "KEFU_CORS_ORIGINS",
+        "KEFU_RATE_LIMIT",
+        "KEFU_CONFIG",
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {help}"));
+        assert!(line.contains("[default: "), "{line}");
+    }
+}
+
+#[test]
+fn postgres_a_missing_database_says_how_to_create_it() {
+    let url = kefu_tests::db::admin_url();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let missing = format!("{base}/kefu_missing_{}", uuid::Uuid::now_v7().simple());
+    let out = kefu().arg("migrate").env("KEFU_DATABASE_URL", &missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("createdb") && err.contains("does not exist"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
 fn a_bad_database_url_stops_start_up_with_one_line() {
     for url in ["mysql://root@localhost/kefu", "kefu.db", "postgres://h:port/db", "sqlite://"] {
         let out = kefu().arg("serve").env("KEFU_DATABASE_URL", url).output().unwrap();
@@ -188,6 +225,12 @@ fn serves_on_sqlite_under_data_by_default_and_stops_gracefully() {
     assert!(request_lines.len() >= 2, "{log}");
     for line in request_lines {
         assert!(line["span"]["request_id"].is_string(), "every request line has its id: {line}");
+    }
+    for line in log.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            serde_json::from_str::<Value>(line).is_ok(),
+            "with json logs every line is JSON: {line}"
+        );
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -254,4 +297,199 @@ fn migrate_brings_an_empty_database_up_to_date() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let db = test_db.pool();
     assert_eq!(kefu_persistence::users::count(&mut db.conn().unwrap()).unwrap(), 0);
+}
+
+/// Sends the head and half the body of a sign-in, SIGTERMs the server, sends the rest: the
+/// request in flight is answered and the server then exits cleanly (R: graceful shutdown).
+fn in_flight_request_finishes_at_sigterm(mut cmd: Command) {
+    use std::io::{Read as _, Write as _};
+    cmd.env("KEFU_BOOTSTRAP_ADMIN_PASSWORD", "in-flight-pass");
+    let server = Server::start(cmd);
+    let body = json!({ "username": "admin", "password": "in-flight-pass" }).to_string();
+    let (first, rest) = body.split_at(10);
+    let mut stream =
+        std::net::TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: kefu\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill").arg("-TERM").arg(server.child.id().to_string()).status().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    stream.write_all(rest.as_bytes()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&chunk[..n]);
+        if answer.windows(4).any(|w| w == b"\r\n\r\n")
+            && String::from_utf8_lossy(&answer).contains("access_token")
+        {
+            break;
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "the request in flight is answered: {answer}");
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{status}: {log}");
+}
+
+#[test]
+fn requests_in_flight_finish_at_sigterm_on_sqlite() {
+    let test_db = TestDb::empty(Backend::Sqlite);
+    let mut cmd = kefu();
+    cmd.env("KEFU_DATABASE_URL", test_db.env_url());
+    in_flight_request_finishes_at_sigterm(cmd);
+}
+
+#[test]
+fn postgres_requests_in_flight_finish_at_sigterm() {
+    let test_db = TestDb::empty(Backend::Postgres);
+    let mut cmd = kefu();
+    cmd.env("KEFU_DATABASE_URL", test_db.env_url());
+    in_flight_request_finishes_at_sigterm(cmd);
+}
+
+/// Every row of every table, in a stable order, as text: what a restore must bring back.
+fn every_row(url: &str) -> std::collections::BTreeMap<String, String> {
+    use diesel::{QueryableByName, RunQueryDsl, sql_query, sql_types::Text};
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    #[derive(QueryableByName)]
+    struct Rows {
+        #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+        rows: Option<String>,
+    }
+    let db = kefu_persistence::Db::connect(&url.parse().unwrap(), Default::default()).unwrap();
+    let mut conn = db.conn().unwrap();
+    let conn = conn.raw();
+    let tables: Vec<Name> = sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .load(conn)
+    .unwrap();
+    let mut all = std::collections::BTreeMap::new();
+    for Name { name } in tables {
+        let columns: Vec<Name> =
+            sql_query(format!("SELECT name FROM pragma_table_info('{name}') ORDER BY cid"))
+                .load(conn)
+                .unwrap();
+        let row = columns
+            .iter()
+            .map(|c| format!("quote(\"{}\")", c.name))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let rows: Vec<Rows> = sql_query(format!(
+            "SELECT group_concat(r, char(10)) AS rows FROM (SELECT {row} AS r FROM \"{name}\" ORDER BY 1)"
+        ))
+        .load(conn)
+        .unwrap();
+        all.insert(name, rows.into_iter().next().and_then(|r| r.rows).unwrap_or_default());
+    }
+    all
+}
+
+#[test]
+fn backup_then_restore_brings_back_every_record_and_audit_event() {
+    let dir = std::env::temp_dir().join(format!("kefu-backup-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let live = format!("sqlite://{}", dir.join("live.db").display());
+    let copy = dir.join("backup/kefu-copy.db");
+    let mut cmd = kefu();
+    cmd.env("KEFU_DATABASE_URL", &live).env("KEFU_BOOTSTRAP_ADMIN_PASSWORD", "backup-pass-1");
+    let server = Server::start(cmd);
+    let admin = login(&server.base, "admin", "backup-pass-1");
+    let token = admin["access_token"].as_str().unwrap();
+    let company = sync_http::request(
+        "POST",
+        &format!("{}/api/v1/org/companies", server.base),
+        Some(token),
+        Some(&json!({ "name": "华东公司", "kind": "developer" }).to_string()),
+    );
+    assert_eq!(company.status, 201, "{}", company.body);
+    let wrong = json!({ "username": "admin", "password": "wrong-pass" }).to_string();
+    sync_http::request("POST", &format!("{}/api/v1/auth/login", server.base), None, Some(&wrong));
+    let audit_before = sync_http::request(
+        "GET",
+        &format!("{}/api/v1/audit-events?limit=200", server.base),
+        Some(token),
+        None,
+    );
+    assert_eq!(audit_before.status, 200, "{}", audit_before.body);
+
+    // Online: the server keeps serving while the copy is taken.
+    let out = kefu()
+        .args(["backup", "--to"])
+        .arg(&copy)
+        .env("KEFU_DATABASE_URL", &live)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = kefu()
+        .args(["backup", "--to"])
+        .arg(&copy)
+        .env("KEFU_DATABASE_URL", &live)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "a backup never overwrites a file");
+    let (status, _) = server.terminate();
+    assert!(status.success());
+
+    let restored = format!("sqlite://{}", copy.display());
+    assert_eq!(every_row(&restored), every_row(&live), "every row of every table is back");
+
+    let mut cmd = kefu();
+    cmd.env("KEFU_DATABASE_URL", &restored);
+    let server = Server::start(cmd);
+    let admin = login(&server.base, "admin", "backup-pass-1");
+    let token = admin["access_token"].as_str().unwrap();
+    let companies = sync_http::request(
+        "GET",
+        &format!("{}/api/v1/org/companies", server.base),
+        Some(token),
+        None,
+    );
+    assert!(companies.body.contains("华东公司"), "{}", companies.body);
+    let audit_after: Value = serde_json::from_str(
+        &sync_http::request(
+            "GET",
+            &format!("{}/api/v1/audit-events?limit=200", server.base),
+            Some(token),
+            None,
+        )
+        .body,
+    )
+    .unwrap();
+    let before: Value = serde_json::from_str(&audit_before.body).unwrap();
+    for event in before["items"].as_array().unwrap() {
+        assert!(
+            audit_after["items"].as_array().unwrap().contains(event),
+            "audit event {event} is back"
+        );
+    }
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn postgres_backup_points_to_pg_dump() {
+    let test_db = TestDb::empty(Backend::Postgres);
+    let out = kefu()
+        .args(["backup", "--to", "/tmp/never-written.db"])
+        .env("KEFU_DATABASE_URL", test_db.env_url())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pg_dump") && err.contains("pg_restore"), "{err}");
 }

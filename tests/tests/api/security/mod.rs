@@ -8,4 +8,5 @@ mod limits;
 mod matrix;
 mod platform;
 mod scope;
+mod server;
 mod sessions;
