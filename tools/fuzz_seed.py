@@ -9,6 +9,7 @@ Usage: fuzz_seed.py BASE_URL TOKEN
 
 import json
 import sys
+import urllib.error
 import urllib.request
 
 
@@ -18,8 +19,11 @@ def call(base, token, method, path, body=None):
     req.add_header("Authorization", "Bearer " + token)
     if data is not None:
         req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=30) as res:
-        return json.loads(res.read() or b"null")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return json.loads(res.read() or b"null")
+    except urllib.error.HTTPError as e:
+        sys.exit(f"fuzz_seed: {method} {path} answered {e.code}: {e.read().decode()}")
 
 
 def main():
@@ -38,6 +42,12 @@ def main():
     customer = post(
         "/api/v1/customers",
         {"name": "张伟", "phones": ["13812345678"], "units": [{"unit_id": unit}]},
+    )["id"]
+    # Erasure is final: the erasure operation gets a customer of its own, so the other
+    # operations on a customer keep reaching one whose name and phones may change.
+    erasable = post(
+        "/api/v1/customers",
+        {"name": "李娜", "phones": ["13900001111"], "units": [{"unit_id": other_unit}]},
     )["id"]
     user = post(
         "/api/v1/users",
@@ -76,6 +86,7 @@ def main():
         "OTHER_UNIT": other_unit,
         "DEPARTMENT": department,
         "CUSTOMER": customer,
+        "ERASABLE_CUSTOMER": erasable,
         "USER": user,
         "GRANT": grant,
         "CLIENT": client,

@@ -138,6 +138,7 @@ pub fn build(
         .wrap(from_fn(crate::head::head_as_get))
         .wrap(from_fn(rate_limit))
         .wrap(Condition::new(!parts.cors_origins.is_empty(), cors(&parts.cors_origins)))
+        .wrap(from_fn(crate::problem::problem_fallback))
         .wrap(from_fn(security_headers))
         .wrap(from_fn(observe))
         .service(web::resource("/").guard(actix_web::guard::Get()).to(docs_redirect))

@@ -232,4 +232,11 @@ fn range(schema: &Value, n: f64, path: &str, out: &mut Vec<FieldError>) {
     {
         out.push(FieldError::new(path, "out_of_range", "is above the maximum"));
     }
+    // The declared width is part of the contract: an `int32` is never above 2^31 - 1, even
+    // where the field behind it (a `u32`) could hold more.
+    if schema.get("format").and_then(Value::as_str) == Some("int32")
+        && !(f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&n)
+    {
+        out.push(FieldError::new(path, "out_of_range", "is outside a 32-bit integer"));
+    }
 }

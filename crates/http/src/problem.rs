@@ -245,3 +245,45 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 /// The result type of handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The last word on errors: an error answer that left a layer below without a problem document
+/// (a refused CORS preflight, a framework error) becomes one, with a `code` from its status.
+pub async fn problem_fallback(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    let res = next.call(req).await?;
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if status.as_u16() < 400 || is_problem {
+        return Ok(res.map_into_left_body());
+    }
+    let code =
+        status.canonical_reason().unwrap_or("error").to_ascii_lowercase().replace([' ', '-'], "_");
+    let problem = Problem {
+        kind: format!("/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail: match res.response().error() {
+            Some(e) => e.to_string(),
+            None => status.canonical_reason().unwrap_or("error").to_owned(),
+        },
+        code,
+        errors: Vec::new(),
+    };
+    let (req, old) = res.into_parts();
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    let response = builder.content_type(PROBLEM_JSON).json(problem);
+    Ok(actix_web::dev::ServiceResponse::new(req, response).map_into_right_body())
+}

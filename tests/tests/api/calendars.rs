@@ -688,3 +688,42 @@ async fn invalid_time_zones_blocks_and_dates_are_422_naming_the_field() {
     let body = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "to");
 }
+
+/// The policy holds the grading rules (R-CLS, R-EVT) and `max_backdate_days` (issue 9's
+/// intake): defaults shown, edits kept, values outside their range a 422 naming the field.
+#[tokio::test]
+async fn the_policy_carries_grading_and_the_backdating_limit() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let admin = Admin::new(&app).await;
+    let v1: Value = admin.get("/api/v1/policies/sla").send().await.unwrap().json().await.unwrap();
+    assert_eq!(v1["max_backdate_days"], 30);
+    assert_eq!(v1["grading"]["event_households"], 10, "R-EVT-1");
+    assert_eq!(v1["grading"]["event_amount_fen"], 2_000_000, "R-EVT-2");
+    let put = |body: Value, version: &'static str| {
+        admin.put("/api/v1/policies/sla").header("if-match", version).json(&body).send()
+    };
+    let mut body =
+        json!({"clocks": v1["clocks"], "grading": v1["grading"], "max_backdate_days": 30});
+    for (field, value) in
+        [("event_households", json!(2_147_483_648_u64)), ("event_households", json!(0))]
+    {
+        let mut bad = body.clone();
+        bad["grading"][field] = value;
+        let res = assert_problem(put(bad, "\"1\"").await.unwrap(), 422, "validation_failed").await;
+        assert_eq!(res["errors"][0]["field"], format!("grading.{field}"), "{res}");
+    }
+    let mut bad = body.clone();
+    bad["max_backdate_days"] = json!(0);
+    let res = assert_problem(put(bad, "\"1\"").await.unwrap(), 422, "validation_failed").await;
+    assert_eq!(res["errors"][0]["field"], "max_backdate_days", "{res}");
+
+    body["grading"]["event_households"] = json!(12);
+    body["max_backdate_days"] = json!(400);
+    let res = put(body, "\"1\"").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let v2: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&v2["grading"]["event_households"], &v2["max_backdate_days"]),
+        (&json!(12), &json!(400))
+    );
+}

@@ -22,6 +22,7 @@ mod def;
 mod defaults;
 mod error;
 mod policy;
+mod react;
 mod run;
 
 pub use compute::compute;
@@ -29,4 +30,5 @@ pub use def::{ClockDef, DEFAULT_WARNING_PERCENT, DueRule, MAX_CALENDAR_MONTHS, i
 pub use error::SlaError;
 pub(crate) use policy::is_rule_id;
 pub use policy::{PolicyProblem, SlaPolicy};
+pub use react::{Happening, Reaction, react};
 pub use run::{ClockRun, ClockState, ClockStatus, NegotiatedDue};

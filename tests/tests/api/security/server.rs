@@ -159,6 +159,7 @@ async fn cors_answers_only_the_configured_origins() {
 
     let res = preflight("https://evil.example.net").await.unwrap();
     assert!(res.headers().get("access-control-allow-origin").is_none());
+    assert_problem(res, 400, "bad_request").await;
 
     let res = app
         .http
