@@ -257,6 +257,10 @@ async fn erasure_anonymises_him_and_keeps_his_units_and_history(backend: Backend
         listed.contains(&"customer.phones_read") && listed.contains(&"customer.erased"),
         "{listed:?}"
     );
+
+    // An erased customer owns no new units: a person who comes back is recorded anew.
+    let res = app.post(&format!("{path}/units"), &admin, &json!({"unit_id": o.units[1]})).await;
+    assert_problem(res, 409, "conflict").await;
 }
 
 async fn erasure_is_final_and_needs_if_match_the_permission_and_the_reach(backend: Backend) {

@@ -29,7 +29,8 @@ fn touched(
     write.audit(conn, now, action, ("customer", customer_id), &place, payload)
 }
 
-/// Records that a customer visible under `read` owns one more unit.
+/// Records that a customer visible under `read` owns one more unit. An erased customer owns no
+/// new units (409): a person who comes back is recorded anew.
 pub fn add_unit(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
@@ -40,6 +41,12 @@ pub fn add_unit(
     let customer_id = customer_id.as_str();
     transaction(conn.raw(), |conn| {
         let customer = find(conn, read, customer_id)?;
+        if customer.erased_at.is_some() {
+            return Err(StoreError::Conflict(
+                "the customer's personal data was erased; record the owner as a new customer"
+                    .to_owned(),
+            ));
+        }
         let unit = own(conn, (read, write), &customer.id, owned)?;
         let payload = serde_json::json!({"unit_id": unit.id, "project_id": unit.project_id});
         let place = crate::org::units::place(&unit);
