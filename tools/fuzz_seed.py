@@ -77,6 +77,18 @@ def main():
         {"year": 2026, "source": "seed", "days": [
             {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"}]},
     )
+    # The fuzzing user also works complaints (an admin only reads them), and one complaint
+    # gives the by-id complaint operations a real record.
+    post(
+        "/api/v1/grants",
+        {"principal_kind": "user", "principal_id": me["id"], "role": "cs_manager",
+         "scope_kind": "group"},
+    )
+    complaint = post(
+        "/api/v1/complaints",
+        {"kind": "complaint", "channel": "phone", "project_id": project,
+         "customer_id": customer, "unit_id": unit, "description": "卫生间渗水 seed"},
+    )["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -92,6 +104,7 @@ def main():
         "CLIENT": client,
         "GROUP": group,
         "CALENDAR": calendar,
+        "COMPLAINT": complaint,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

@@ -181,3 +181,35 @@ CREATE TABLE outbox (
     published_at  TIMESTAMP NULL
 );
 CREATE INDEX outbox_pending ON outbox (published_at, id);
+
+-- Clocks can be cancelled (an escalated complaint is no longer settled alone, a withdrawn one
+-- needs nothing more), and a clock may run more than once for one subject (a complaint
+-- escalated again after a reopening drafts a new plan): the table is rebuilt with the new
+-- state and without the one-instance-per-clock rule, the same way on both backends.
+CREATE TABLE sla_clocks_next (
+    id              TEXT PRIMARY KEY,
+    subject_type    TEXT NOT NULL,
+    subject_id      TEXT NOT NULL,
+    clock           TEXT NOT NULL,
+    rule_id         TEXT NOT NULL,
+    calendar_id     TEXT NOT NULL REFERENCES calendars (id),
+    policy_id       TEXT NOT NULL REFERENCES sla_policies (id),
+    policy_version  BIGINT NOT NULL,
+    started_at      TIMESTAMP NOT NULL,
+    stopped_at      TIMESTAMP NULL,
+    due_at          TIMESTAMP NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('running', 'paused', 'warning', 'breached', 'met', 'met_late', 'cancelled')),
+    run             TEXT NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    version         BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1)
+);
+INSERT INTO sla_clocks_next (id, subject_type, subject_id, clock, rule_id, calendar_id, policy_id,
+        policy_version, started_at, stopped_at, due_at, state, run, updated_at, version)
+    SELECT id, subject_type, subject_id, clock, rule_id, calendar_id, policy_id,
+        policy_version, started_at, stopped_at, due_at, state, run, updated_at, version
+    FROM sla_clocks;
+DROP TABLE sla_clocks;
+ALTER TABLE sla_clocks_next RENAME TO sla_clocks;
+CREATE INDEX sla_clocks_subject ON sla_clocks (subject_type, subject_id, id);
+CREATE INDEX sla_clocks_state_due ON sla_clocks (state, due_at);
+CREATE INDEX sla_clocks_calendar ON sla_clocks (calendar_id, state);

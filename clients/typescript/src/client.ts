@@ -21,6 +21,12 @@ export type Me = Schemas["Me"];
 export type Problem = Schemas["Problem"];
 export type Customer = Schemas["CustomerView"];
 export type NewCustomer = Schemas["NewCustomerRequest"];
+export type Complaint = Schemas["ComplaintView"];
+export type NewComplaint = Schemas["NewComplaint"];
+export type ComplaintAction = Schemas["TransitionRequest"];
+
+/** The query parameters of `GET /api/v1/complaints`. */
+export type ComplaintQuery = NonNullable<paths["/api/v1/complaints"]["get"]["parameters"]["query"]>;
 
 /** Every list answers `{ items, next_cursor }`; `next_cursor` is `null` on the last page. */
 export interface Page<T> {
@@ -188,10 +194,33 @@ export function createKefuClient(options: KefuClientOptions) {
     );
   }
 
-  // A new resource is one more function of the same shape, e.g. once complaints exist:
-  //   function listComplaints(query: ComplaintQuery = {}): Promise<Page<Complaint>> {
-  //     return authed(() => http.GET("/api/v1/complaints", { params: { query } }));
-  //   }
+  /** Receives a complaint (graded, numbered, its clocks started); safe to retry with a key. */
+  function createComplaint(complaint: NewComplaint, idempotencyKey?: string): Promise<Complaint> {
+    return authed(() =>
+      http.POST("/api/v1/complaints", {
+        body: complaint,
+        params: { header: idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey } },
+      }),
+    );
+  }
+
+  /** One page of the complaints within reach, each with its clocks. */
+  function listComplaints(query: ComplaintQuery = {}): Promise<Page<Complaint>> {
+    return authed(() => http.GET("/api/v1/complaints", { params: { query } }));
+  }
+
+  /**
+   * Takes an action on a complaint as last read: `If-Match` carries its version, so an action
+   * on a complaint someone else changed meanwhile is refused (412) instead of lost.
+   */
+  function act(complaint: Complaint, action: ComplaintAction): Promise<Complaint> {
+    return authed(() =>
+      http.POST("/api/v1/complaints/{id}/transitions", {
+        params: { path: { id: complaint.id }, header: { "If-Match": `"${complaint.version}"` } },
+        body: action,
+      }),
+    );
+  }
 
   return {
     /** The typed openapi-fetch client underneath, for calls this wrapper does not cover. */
@@ -205,6 +234,9 @@ export function createKefuClient(options: KefuClientOptions) {
     listCustomers,
     customers,
     createCustomer,
+    createComplaint,
+    listComplaints,
+    act,
   };
 }
 

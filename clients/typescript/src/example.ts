@@ -34,6 +34,20 @@ export async function runExample(
   }
   log(`all customers: ${everyone.length}`);
 
+  const projectId = created.units[0]?.project_id;
+  if (projectId !== undefined) {
+    const complaint = await kefu.createComplaint(
+      { kind: "complaint", channel: "phone", project_id: projectId, customer_id: created.id, description: "卫生间渗水" },
+      `example-complaint-${Date.now()}`,
+    );
+    const due = complaint.clocks.find((c) => c.clock === "self_resolve")?.due_at;
+    log(`complaint ${complaint.number}: ${complaint.grade}, ${complaint.state}, settle alone by ${due ?? "-"}`);
+    const ticketed = await kefu.act(complaint, { action: "write_ticket" });
+    log(`now ${ticketed.state}; may ${ticketed.allowed_actions.join(", ")}`);
+    const open = await kefu.listComplaints({ state: "ticketed", owner_id: "me" });
+    log(`my ticketed complaints: ${open.items.length}`);
+  }
+
   const renewed = await kefu.refresh();
   log(`refreshed: new pair ${renewed.refresh_token === pair.refresh_token ? "NOT " : ""}different`);
 

@@ -59,8 +59,13 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 4] =
-    ["update_calendar", "delete_calendar", "update_sla_policy", "erase_customer"];
+const VERSIONED: [&str; 5] = [
+    "update_calendar",
+    "delete_calendar",
+    "update_sla_policy",
+    "erase_customer",
+    "transition_complaint",
+];
 
 fn versioned(op: &Operation) -> bool {
     op.operation_id.as_deref().is_some_and(|id| VERSIONED.contains(&id))

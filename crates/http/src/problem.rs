@@ -33,6 +33,12 @@ pub struct Problem {
     /// One entry per bad field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub errors: Vec<FieldError>,
+    /// For `action_not_allowed`: the state the record is in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub state: Option<String>,
+    /// For `action_not_allowed`: the actions that state allows.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 /// One invalid field of a request.
@@ -92,6 +98,16 @@ pub enum ApiError {
     /// `If-Match` with a weak ETag, which never matches (strong comparison).
     #[error("If-Match compares strongly: a weak ETag (W/…) never matches; send the ETag as read")]
     WeakEtag,
+    /// An action its record's state does not allow.
+    #[error("{action} is not allowed in state {state}")]
+    ActionNotAllowed {
+        /// The state.
+        state: kefu_domain::complaint::ComplaintState,
+        /// The action refused.
+        action: kefu_domain::complaint::ComplaintAction,
+        /// What the state allows.
+        allowed: Vec<kefu_domain::complaint::ComplaintAction>,
+    },
     /// A change without `If-Match`.
     #[error("send If-Match with the ETag of the version you read")]
     PreconditionRequired,
@@ -137,6 +153,7 @@ impl ApiError {
             Self::Unauthorized(code, _) => code,
             Self::Forbidden => "forbidden",
             Self::Conflict(_) => "conflict",
+            Self::ActionNotAllowed { .. } => "action_not_allowed",
             Self::StaleVersion(_) | Self::WeakEtag => "stale_version",
             Self::PreconditionRequired => "precondition_required",
             Self::Unavailable => "database_unavailable",
@@ -168,6 +185,16 @@ impl ApiError {
                 Self::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            state: match self {
+                Self::ActionNotAllowed { state, .. } => Some(state.as_str().to_owned()),
+                _ => None,
+            },
+            allowed_actions: match self {
+                Self::ActionNotAllowed { allowed, .. } => {
+                    Some(allowed.iter().map(|a| a.as_str().to_owned()).collect())
+                }
+                _ => None,
+            },
         }
     }
 }
@@ -183,7 +210,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::ActionNotAllowed { .. } => StatusCode::CONFLICT,
             Self::StaleVersion(_) | Self::WeakEtag => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -276,6 +303,8 @@ pub async fn problem_fallback(
         },
         code,
         errors: Vec::new(),
+        state: None,
+        allowed_actions: None,
     };
     let (req, old) = res.into_parts();
     let mut builder = HttpResponse::build(status);

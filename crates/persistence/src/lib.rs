@@ -10,6 +10,7 @@ pub mod auth;
 pub mod backup;
 pub mod calendars;
 pub mod clients;
+pub mod complaints;
 pub mod customers;
 pub mod db;
 pub mod error;

@@ -8,6 +8,7 @@ mod auth;
 mod calendars;
 mod cli;
 mod clients;
+mod complaints;
 mod concurrency;
 mod contract;
 mod conventions;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendars;
 pub mod clients;
+pub mod complaints;
 pub mod customers;
 pub mod grants;
 pub mod groups;
@@ -29,6 +30,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(me::get_me)
         .service(me::change_my_password)
         .service(vocabularies::get_vocabularies)
+        .service(complaints::create_complaint)
+        .service(complaints::list_complaints)
+        .service(complaints::get_complaint)
+        .service(complaints::transition_complaint)
+        .service(complaints::list_complaint_events)
         .service(groups::create_group)
         .service(groups::list_groups)
         .service(groups::get_group)

@@ -233,7 +233,11 @@ fn with_units(
 }
 
 /// A customer within the caller's reach, inside a transaction.
-fn find(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Customer, StoreError> {
+pub(crate) fn find(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> Result<Customer, StoreError> {
     let row = row::find(conn, scope, id)?;
     with_units(conn, scope, vec![row])?.pop().ok_or(StoreError::NotFound)
 }

@@ -145,6 +145,44 @@ fn insert(
     Ok(id)
 }
 
+/// A clock as of an instant: its record, its status then and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockNow {
+    /// The stored clock.
+    pub record: ClockRecord,
+    /// Its due and state at the instant.
+    pub status: ClockStatus,
+    /// Its label in its policy (`自行处理完毕`).
+    pub label: String,
+}
+
+/// Every clock of a subject computed at `now`, oldest first: a clock past its due reads
+/// `breached` at once, whatever was stored when it last changed.
+pub(crate) fn now_of(
+    conn: &mut DbConnection,
+    subject: (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<Vec<ClockNow>, StoreError> {
+    let records = of_subject(conn, subject)?;
+    let mut calendars: HashMap<String, BusinessCalendar> = HashMap::new();
+    let mut policies: HashMap<String, SlaPolicy> = HashMap::new();
+    let mut out = Vec::with_capacity(records.len());
+    for record in records {
+        if let Entry::Vacant(slot) = calendars.entry(record.calendar_id.clone()) {
+            slot.insert(calendars::load_any(conn, &record.calendar_id)?);
+        }
+        if let Entry::Vacant(slot) = policies.entry(record.policy_id.clone()) {
+            slot.insert(policy_of(conn, &record.policy_id)?);
+        }
+        let policy = &policies[&record.policy_id];
+        let status =
+            status(policy, &record.clock, &record.run.0, &calendars[&record.calendar_id], now)?;
+        let label = policy.clock(&record.clock).map(|d| d.label_zh.clone()).unwrap_or_default();
+        out.push(ClockNow { record, status, label });
+    }
+    Ok(out)
+}
+
 /// Every clock of a subject, oldest first.
 pub(crate) fn of_subject(
     conn: &mut DbConnection,
@@ -163,7 +201,6 @@ pub(crate) fn of_subject(
 /// stop, reset, pause, resume or are cancelled under the policy version each started with;
 /// clocks of the group's policy in force start on `calendar_id`. Returns every clock of the
 /// subject afterwards, oldest first.
-#[expect(dead_code, reason = "the complaint use cases read and move their clocks with it")]
 pub(crate) fn react(
     conn: &mut DbConnection,
     group_id: &GroupId,
@@ -312,6 +349,21 @@ fn audit(
     let event = Event { at: now, action, subject, group: group.as_deref(), place: &place, payload };
     acting.record(conn, event)?;
     Ok(())
+}
+
+/// Sets a due agreed with the customer on a clock, inside the caller's transaction.
+pub(crate) fn set_negotiated(
+    conn: &mut DbConnection,
+    clock: &ClockRecord,
+    agreed: NegotiatedDue,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut run = clock.run.0.clone();
+    run.negotiated_due = Some(agreed);
+    let policy = policy_of(conn, &clock.policy_id)?;
+    let calendar = calendars::load_any(conn, &clock.calendar_id)?;
+    let computed = status(&policy, &clock.clock, &run, &calendar, now)?;
+    update(conn, clock, (computed, &run), now)
 }
 
 /// Replaces a clock's due with a deadline negotiated with the customer (R-T-9), recording who

@@ -5,7 +5,7 @@
 //! is a new version; a clock remembers the version it started under, so a later edit never
 //! changes a running clock's rules.
 
-mod clocks;
+pub(crate) mod clocks;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -21,7 +21,7 @@ use crate::{
     scope::Place,
 };
 pub(crate) use clocks::recompute_calendar;
-pub use clocks::{ClockRecord, get_clock, negotiate, start_clock};
+pub use clocks::{ClockNow, ClockRecord, get_clock, negotiate, start_clock};
 
 /// One version of a policy.
 #[derive(Debug, Clone, PartialEq, Queryable)]

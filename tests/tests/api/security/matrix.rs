@@ -28,9 +28,33 @@ fn op(
     Operation { method, path: path.into(), body, needs }
 }
 
-fn operations(customer: &str, role: &str, clocks: &Value) -> Vec<Operation> {
+/// The records the operations name: a customer, a project and a complaint in it.
+struct Fixture {
+    customer: String,
+    project: String,
+    complaint: String,
+}
+
+fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
     use Permission as P;
+    let (customer, complaint) = (&f.customer, &f.complaint);
     vec![
+        op(Method::GET, "/api/v1/complaints", None, P::ComplaintsRead),
+        op(Method::GET, format!("/api/v1/complaints/{complaint}"), None, P::ComplaintsRead),
+        op(Method::GET, format!("/api/v1/complaints/{complaint}/events"), None, P::ComplaintsRead),
+        op(
+            Method::POST,
+            "/api/v1/complaints",
+            Some(json!({"kind": "complaint", "channel": "phone", "project_id": f.project,
+                "customer_id": customer, "description": format!("投诉 {role}")})),
+            P::ComplaintsReceive,
+        ),
+        op(
+            Method::POST,
+            format!("/api/v1/complaints/{complaint}/transitions"),
+            Some(json!({"action": "report_progress", "message": format!("进度 {role}")})),
+            P::ComplaintsWork,
+        ),
         op(Method::GET, "/api/v1/org/companies", None, P::OrgRead),
         op(
             Method::POST,
@@ -88,7 +112,10 @@ fn operations(customer: &str, role: &str, clocks: &Value) -> Vec<Operation> {
 
 async fn send(app: &TestApp, token: &str, op: &Operation) -> u16 {
     let mut req = app.http.request(op.method.clone(), app.url(&op.path)).bearer_auth(token);
-    if op.method == Method::PUT || op.path.ends_with("/erasure") {
+    if op.method == Method::PUT
+        || op.path.ends_with("/erasure")
+        || op.path.ends_with("/transitions")
+    {
         req = req.header("if-match", "*");
     }
     if let Some(body) = &op.body {
@@ -107,12 +134,34 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
             json!({"name": "张伟", "phones": ["13812345678"], "units": []}),
         )
         .await;
+    let company = app
+        .create("/api/v1/org/companies", &admin, json!({"name": "矩阵公司", "kind": "developer"}))
+        .await;
+    let project = app
+        .create(
+            "/api/v1/org/projects",
+            &admin,
+            json!({"company_id": id(&company), "name": "矩阵项目"}),
+        )
+        .await;
+    let (_, receiver) =
+        app.user_with(&admin, "matrix.receiver", &[("cs_manager", "group", None)]).await;
+    let complaint = app
+        .create(
+            "/api/v1/complaints",
+            &receiver,
+            json!({"kind": "complaint", "channel": "phone", "project_id": id(&project),
+                "customer_id": id(&customer), "description": "矩阵投诉"}),
+        )
+        .await;
+    let fixture =
+        Fixture { customer: id(&customer), project: id(&project), complaint: id(&complaint) };
     let policy: Value = app.get("/api/v1/policies/sla", &admin).await.json().await.unwrap();
     let mut failures = Vec::new();
     for role in Role::ALL.iter().filter(|r| **r != Role::PlatformOperator) {
         let (_, token) =
             app.user_with(&admin, &format!("r.{role}"), &[(role.as_str(), "group", None)]).await;
-        for op in operations(&id(&customer), role.as_str(), &policy["clocks"]) {
+        for op in operations(&fixture, role.as_str(), &policy["clocks"]) {
             let status = send(&app, &token, &op).await;
             let allowed = role.permits(op.needs);
             let ok = if allowed { (200..300).contains(&status) } else { status == 403 };

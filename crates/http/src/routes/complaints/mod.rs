@@ -1,0 +1,266 @@
+//! Complaints (投诉), early warnings and front-desk requests: intake, the list, one complaint
+//! with its clocks, its transitions and its timeline (RULES.md §1–§4).
+
+pub mod dto;
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use kefu_domain::{
+    access::Permission,
+    complaint::{Command, ComplaintAction, FieldProblem, LifecycleError, allowed_actions_for},
+    ids::{CustomerId, UserId},
+};
+use kefu_persistence::{
+    complaints::{self, Complaint, ComplaintFilter, Intake, IntakeError, TransitionError},
+    scope::Scope,
+    sla::ClockNow,
+};
+
+use self::dto::{
+    ComplaintEventView, ComplaintEvents, ComplaintPage, ComplaintQuery, ComplaintView,
+    NewComplaint, TransitionRequest,
+};
+use super::calendars::instant_param;
+use crate::{
+    auth::{Caller, Principal},
+    body::Body,
+    ctx::Ctx,
+    etag::IfMatch,
+    list::text_filter,
+    problem::{ApiError, ApiResult, FieldError},
+    respond::{created, ok},
+    time::local,
+};
+
+fn invalid(problems: Vec<FieldProblem>) -> ApiError {
+    ApiError::Validation(
+        problems.into_iter().map(|p| FieldError::new(p.field, p.code, p.message)).collect(),
+    )
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Invalid(problems) => invalid(problems),
+            IntakeError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<TransitionError> for ApiError {
+    fn from(e: TransitionError) -> Self {
+        match e {
+            TransitionError::Lifecycle(LifecycleError::NotAllowed { state, action, allowed }) => {
+                ApiError::ActionNotAllowed { state, action, allowed }
+            }
+            TransitionError::Lifecycle(LifecycleError::Invalid(problems)) => invalid(problems),
+            TransitionError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// The actions the complaint's state allows and the caller's grants reach.
+fn actions_for(caller: &Caller, complaint: &Complaint) -> Vec<ComplaintAction> {
+    let place = complaint.place();
+    allowed_actions_for(&complaint.snapshot(), |permission| {
+        caller.scope(permission).is_ok_and(|scope| scope.require(&place).is_ok())
+    })
+}
+
+fn view(caller: &Caller, (complaint, clocks): (Complaint, Vec<ClockNow>)) -> ComplaintView {
+    let actions = actions_for(caller, &complaint);
+    ComplaintView::new(complaint, clocks, actions)
+}
+
+fn optional_instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    value.map(|v| instant_param(name, v)).transpose()
+}
+
+/// Receive a complaint, an early warning or a front-desk request (R-IN): graded, numbered, its
+/// clocks started. `Idempotency-Key` makes a retry safe.
+#[utoipa::path(tag = "complaints", operation_id = "create_complaint", security(("bearer" = [])),
+    request_body = NewComplaint,
+    responses((status = 201, description = "Received; `Location` and `ETag` are set", body = ComplaintView)))]
+#[post("/api/v1/complaints")]
+pub async fn create_complaint(ctx: Ctx, body: Body<NewComplaint>) -> ApiResult<HttpResponse> {
+    let (b, now) = (body.into_inner(), ctx.now());
+    let (read, write) =
+        ctx.caller.scopes(Permission::ComplaintsRead, Permission::ComplaintsReceive)?;
+    let received_by = match (&b.received_by, &ctx.caller.principal) {
+        (Some(user), _) => user.clone(),
+        (None, Principal::User(me)) => me.clone(),
+        (None, Principal::Client(_)) => {
+            return Err(ApiError::field(
+                "received_by",
+                "required",
+                "an integration client names the user who received it",
+            ));
+        }
+    };
+    let external = match (b.source_system, b.external_ref) {
+        (Some(system), Some(reference)) => Some((system, reference)),
+        (None, None) => None,
+        (system, _) => {
+            let field = if system.is_some() { "external_ref" } else { "source_system" };
+            return Err(ApiError::field(
+                field,
+                "required",
+                "source_system and external_ref go together",
+            ));
+        }
+    };
+    let intake = Intake {
+        kind: b.kind,
+        channel: b.channel,
+        project_id: b.project_id,
+        customer_id: b.customer_id.map(CustomerId::from),
+        warning_source: b.warning_source,
+        unit_id: b.unit_id,
+        category: b.category,
+        description: b.description,
+        amount_claimed_fen: b.amount_claimed_fen.unwrap_or(0),
+        flags: dedup(b.flags),
+        received_at: optional_instant("received_at", b.received_at.as_deref())?,
+        received_by: UserId::from(received_by),
+        external,
+        negotiated: (
+            optional_instant("negotiated_due", b.negotiated_due.as_deref())?,
+            b.agreed_by.map(UserId::from),
+        ),
+    };
+    let caller = ctx.caller.clone();
+    let read_again = read.clone();
+    let (complaint, clocks) = ctx
+        .run(move |conn| {
+            let complaint = complaints::receive(conn, (&read, &write), &intake, now)?;
+            Ok(complaints::get_with_clocks(conn, &read_again, &complaint.id, now)?)
+        })
+        .await?;
+    let location = format!("/api/v1/complaints/{}", complaint.id);
+    let version = complaint.version;
+    Ok(created(location, version, &view(&caller, (complaint, clocks))))
+}
+
+fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// List the complaints within the caller's reach, each with its clocks.
+#[utoipa::path(tag = "complaints", operation_id = "list_complaints", security(("bearer" = [])),
+    params(ComplaintQuery), responses((status = 200, description = "A page of complaints", body = ComplaintPage)))]
+#[get("/api/v1/complaints")]
+pub async fn list_complaints(
+    ctx: Ctx,
+    q: web::Query<ComplaintQuery>,
+) -> ApiResult<web::Json<ComplaintPage>> {
+    let q = q.into_inner();
+    let req = q.list_request()?;
+    let owner_id = match text_filter("owner_id", q.owner_id, 64)? {
+        Some(me) if me == "me" => Some(ctx.caller.principal.id().to_owned()),
+        other => other,
+    };
+    let instant = |name: &str, v: Option<String>| {
+        optional_instant(name, v.as_deref()).map(|at| at.map(|at| at.naive_utc()))
+    };
+    let filter = ComplaintFilter {
+        project_id: text_filter("project_id", q.project_id, 64)?,
+        kind: q.kind,
+        grade: q.grade,
+        state: q.state,
+        owner_id,
+        customer_id: text_filter("customer_id", q.customer_id, 64)?,
+        received_from: instant("received_from", q.received_from)?,
+        received_to: instant("received_to", q.received_to)?,
+    };
+    let (scope, now, caller) =
+        (ctx.caller.scope(Permission::ComplaintsRead)?, ctx.now(), ctx.caller.clone());
+    let page = ctx.run(move |conn| Ok(complaints::list(conn, &scope, &filter, &req, now)?)).await?;
+    Ok(web::Json(ComplaintPage::from_page(page, |item| view(&caller, item))))
+}
+
+/// One complaint with its clocks (computed now) and the actions open to the caller.
+#[utoipa::path(tag = "complaints", operation_id = "get_complaint", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Complaint id")),
+    responses((status = 200, description = "The complaint; `ETag` is set", body = ComplaintView)))]
+#[get("/api/v1/complaints/{id}")]
+pub async fn get_complaint(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let (scope, now, caller) =
+        (ctx.caller.scope(Permission::ComplaintsRead)?, ctx.now(), ctx.caller.clone());
+    let found =
+        ctx.run(move |conn| Ok(complaints::get_with_clocks(conn, &scope, &id, now)?)).await?;
+    let version = found.0.version;
+    Ok(ok(version, &view(&caller, found)))
+}
+
+/// Take an action on a complaint (with `If-Match`): `{"action": "...", ...payload}`. A stale
+/// `If-Match` is 412, a missing one 428; an action its state does not allow is 409
+/// `action_not_allowed` naming the `state` and the `allowed_actions`; one the caller may not
+/// take is 403.
+#[utoipa::path(tag = "complaints", operation_id = "transition_complaint", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Complaint id")), request_body = TransitionRequest,
+    responses((status = 200, description = "The complaint after the action; new `ETag`", body = ComplaintView)))]
+#[post("/api/v1/complaints/{id}/transitions")]
+pub async fn transition_complaint(
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
+    body: Body<TransitionRequest>,
+) -> ApiResult<HttpResponse> {
+    let request = body.into_inner();
+    let value = serde_json::to_value(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let command: Command = serde_json::from_value(value).map_err(|e| {
+        let message = e.to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|_| message.starts_with("missing field"))
+            .unwrap_or("action")
+            .to_owned();
+        ApiError::Validation(vec![FieldError::new(field, "required", message)])
+    })?;
+    let read = ctx.caller.scope(Permission::ComplaintsRead)?;
+    let write: Option<Scope> = ctx.caller.scope(request.action.permission()).ok();
+    let (now, caller) = (ctx.now(), ctx.caller.clone());
+    let found = ctx
+        .run(move |conn| {
+            let id = id.into_inner();
+            complaints::transition(conn, (&read, write.as_ref()), &id, if_match.0, &command, now)?;
+            Ok(complaints::get_with_clocks(conn, &read, &id, now)?)
+        })
+        .await?;
+    let version = found.0.version;
+    Ok(ok(version, &view(&caller, found)))
+}
+
+/// The complaint's whole timeline, oldest first: intake, every action with its payload.
+#[utoipa::path(tag = "complaints", operation_id = "list_complaint_events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Complaint id")),
+    responses((status = 200, description = "The timeline", body = ComplaintEvents)))]
+#[get("/api/v1/complaints/{id}/events")]
+pub async fn list_complaint_events(
+    ctx: Ctx,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<ComplaintEvents>> {
+    let scope = ctx.caller.scope(Permission::ComplaintsRead)?;
+    let events = ctx.run(move |conn| Ok(complaints::events(conn, &scope, &id)?)).await?;
+    let items = events
+        .into_iter()
+        .map(|e| ComplaintEventView {
+            id: e.id,
+            at: local(e.at),
+            actor_kind: e.actor_kind,
+            actor_id: e.actor_id,
+            kind: e.kind,
+            action: e.action,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    Ok(web::Json(ComplaintEvents { items }))
+}

@@ -1,0 +1,139 @@
+//! Transitions (`POST /complaints/{id}/transitions`): the lifecycle's [`apply`] on the stored
+//! complaint, then in one transaction the compare-and-swap of its state, its clocks, its
+//! timeline entry, its outbox row and its audit event.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use kefu_domain::{
+    complaint::{Command, LifecycleError, apply},
+    ids::GroupId,
+    sla::Happening,
+};
+
+use super::{Complaint, Entry, TimelineActor, enqueue, find, intake::calendar_of, timeline};
+use crate::{
+    db::{Conn, transaction},
+    error::StoreError,
+    ids::to_db,
+    kit::Expected,
+    schema::{complaints, users},
+    scope::Scope,
+    sla::{self, clocks},
+};
+
+/// Why a transition was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    /// Not in this state, or a wrong payload.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    /// The store refused (404, 403, 412, …).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for TransitionError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Takes `command` on a complaint visible under `read`, if it is still at `expected`. The
+/// checks come in this order: visible (404), the version (412), the state and the payload
+/// (409 `action_not_allowed`, 422), then the caller's reach for the action (`write`, `None`
+/// when no grant carries its permission: 403).
+pub fn transition(
+    conn: &mut Conn,
+    (read, write): (&Scope, Option<&Scope>),
+    id: &str,
+    expected: Expected,
+    command: &Command,
+    now: DateTime<Utc>,
+) -> Result<Complaint, TransitionError> {
+    transaction(conn.raw(), |conn| {
+        let current = find(conn, read, id)?;
+        if let Expected::Version(v) = expected
+            && v != current.version
+        {
+            return Err(StoreError::StaleVersion { current: current.version }.into());
+        }
+        let policy = sla::current(conn, Some(&current.group_id))?.ok_or(StoreError::NotFound)?;
+        let done = apply(&current.snapshot(), command, &policy.policy.0.lifecycle)?;
+        let write = write.ok_or(StoreError::Forbidden)?;
+        write.require(&current.place())?;
+        let owner = match command {
+            Command::HandOver { to_user_id, .. } => {
+                let active: i64 = users::table
+                    .filter(users::id.eq(to_user_id.as_str()))
+                    .filter(users::group_id.eq(&current.group_id))
+                    .filter(users::disabled_at.is_null())
+                    .count()
+                    .get_result(conn)?;
+                if active == 0 {
+                    return Err(LifecycleError::Invalid(vec![
+                        kefu_domain::complaint::FieldProblem::new(
+                            "to_user_id",
+                            "unknown",
+                            "no such active user in the group",
+                        ),
+                    ])
+                    .into());
+                }
+                to_user_id.to_string()
+            }
+            _ => current.owner_id.clone(),
+        };
+        let changed = diesel::update(
+            complaints::table
+                .filter(complaints::id.eq(id))
+                .filter(complaints::version.eq(current.version)),
+        )
+        .set((
+            complaints::state.eq(done.to.as_str()),
+            complaints::paused_from.eq(done.paused_from.map(|s| s.as_str())),
+            complaints::owner_id.eq(&owner),
+            complaints::updated_at.eq(to_db(now)),
+            complaints::version.eq(complaints::version + 1),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            let now_at = complaints::table.find(id).select(complaints::version).first(conn)?;
+            return Err(StoreError::StaleVersion { current: now_at }.into());
+        }
+        let happening = Happening {
+            at: now,
+            events: &done.events,
+            state: done.to.as_str(),
+            skip: &[],
+            cancel: &done.cancels,
+            cancel_all: done.stop_all_clocks,
+        };
+        let calendar = calendar_of(conn, &current.project_id, &current.group_id)?;
+        let group = GroupId::from(current.group_id.clone());
+        clocks::react(conn, &group, ("complaint", id), &calendar, &happening)?;
+        let payload = serde_json::to_value(command)
+            .map_err(|e| StoreError::Corrupt(format!("command: {e}")))?;
+        let (kind, actor_id) = write.actor().parts();
+        let entry = Entry {
+            kind: "transition",
+            action: Some(done.action.as_str()),
+            states: (Some(done.from), Some(done.to)),
+            payload: payload.clone(),
+        };
+        timeline(conn, id, TimelineActor { kind, id: actor_id }, entry, now)?;
+        let told = serde_json::json!({
+            "action": done.action, "from": done.from, "to": done.to, "events": done.events,
+        });
+        write.audit(
+            conn,
+            now,
+            "complaint.transitioned",
+            ("complaint", id),
+            &current.place(),
+            told.clone(),
+        )?;
+        let complaint = find(conn, read, id)?;
+        enqueue(conn, &complaint, "complaint.transitioned", told, now)?;
+        Ok(complaint)
+    })
+}

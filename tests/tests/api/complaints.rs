@@ -1,0 +1,370 @@
+//! Complaints: intake with its number, grade and clocks on the 2026 calendar; the general
+//! complaint's walk through its states with events, clocks and permissions at each step; the
+//! 409 of an action its state does not allow; 20 writers with one ETag; scope.
+
+use chrono::TimeDelta;
+use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
+use reqwest::Response;
+use serde_json::{Value, json};
+
+both_backends! {
+    r_t_3_a_complaint_received_before_national_day_is_due_after_it => r_t_3_a_complaint_received_before_national_day_is_due_after_it;
+    a_general_complaint_walks_from_intake_to_archive => a_general_complaint_walks_from_intake_to_archive;
+    twenty_transitions_with_one_etag_make_one_change => twenty_transitions_with_one_etag_make_one_change;
+    a_project_user_never_reaches_another_projects_complaints => a_project_user_never_reaches_another_projects_complaints;
+    bad_intakes_are_422_naming_each_field_and_write_nothing => bad_intakes_are_422_naming_each_field_and_write_nothing;
+    escalation_cancels_settling_alone_and_withdrawal_every_clock => escalation_cancels_settling_alone_and_withdrawal_every_clock;
+}
+
+/// R-T-4: an escalated complaint is no longer settled alone (`self_resolve` cancelled, neither
+/// met nor breached) and its plan is due in 1 WD; a withdrawal cancels every open clock.
+/// R-CLS-15: 1,000,000 fen claimed is major, and a major complaint is never handled alone.
+async fn escalation_cancels_settling_alone_and_withdrawal_every_clock(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "要求赔偿", "amount_claimed_fen": 1_000_000}),
+    )
+    .await;
+    assert_eq!((&c["grade"], &c["grade_rules"]), (&json!("major"), &json!(["R-CLS-15"])));
+    let c = step(&app, &cs, &c, json!({"action": "write_ticket"})).await;
+    let c =
+        step(&app, &cs, &c, json!({"action": "collect_evidence", "findings": "现场照片"})).await;
+    assert!(!actions(&c).contains(&"handle"), "{c}");
+    let c = step(&app, &cs, &c, json!({"action": "escalate", "reason": "金额超出项目权限"})).await;
+    assert_eq!(c["state"], "escalated");
+    assert_eq!(clock(&c, "self_resolve")["state"], "cancelled");
+    assert_eq!(clock(&c, "plan")["state"], "running");
+    assert_eq!(clock(&c, "plan")["rule_id"], "R-T-4");
+    let c = step(&app, &cs, &c, json!({"action": "withdraw", "reason": "客户撤回投诉"})).await;
+    assert_eq!((&c["state"], &c["allowed_actions"]), (&json!("withdrawn"), &json!([])));
+    for k in c["clocks"].as_array().unwrap() {
+        assert!(["met", "met_late", "cancelled"].contains(&k["state"].as_str().unwrap()), "{k}");
+    }
+    assert_eq!(clock(&c, "plan")["state"], "cancelled");
+}
+
+/// A customer-service manager of the whole group: he receives, works and closes complaints.
+async fn manager(app: &TestApp, admin: &str) -> String {
+    app.user_with(admin, "cs.manager", &[("cs_manager", "group", None)]).await.1
+}
+
+async fn act(app: &TestApp, token: &str, complaint: &Value, body: Value) -> Response {
+    let id = complaint["id"].as_str().unwrap();
+    app.http
+        .post(app.url(&format!("/api/v1/complaints/{id}/transitions")))
+        .bearer_auth(token)
+        .header("if-match", format!("\"{}\"", complaint["version"]))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Takes an action that must succeed; the complaint after it.
+async fn step(app: &TestApp, token: &str, complaint: &Value, body: Value) -> Value {
+    let res = act(app, token, complaint, body.clone()).await;
+    assert_eq!(res.status(), 200, "{body}");
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(etag, format!("\"{}\"", after["version"]));
+    assert_eq!(after["version"], complaint["version"].as_i64().unwrap() + 1);
+    after
+}
+
+fn clock<'a>(complaint: &'a Value, name: &str) -> &'a Value {
+    complaint["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clock"] == name)
+        .unwrap_or_else(|| panic!("no clock {name}: {complaint}"))
+}
+
+fn actions(complaint: &Value) -> Vec<&str> {
+    complaint["allowed_actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect()
+}
+
+async fn receive(app: &TestApp, token: &str, body: Value) -> Value {
+    let res = app.post("/api/v1/complaints", token, &body).await;
+    assert_eq!(res.status(), 201, "{body}");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/complaints/{}", created["id"].as_str().unwrap()));
+    created
+}
+
+/// R-T-3 (5 WD to settle alone) with the real 2026 calendar: received Wednesday 2026-09-30
+/// 17:00, the National Day holidays (1–7 October) do not count and Saturday 10 October is a
+/// working day, so the due is Tuesday 13 October 17:00. R-T-1: a phone complaint has its
+/// written ticket due in 30 working minutes and no verbal hand-over; R-IN-1 numbers it.
+async fn r_t_3_a_complaint_received_before_national_day_is_due_after_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "unit_id": o.units[0], "category": "construction_quality",
+            "description": "卫生间渗水", "received_at": "2026-09-30T17:00:00+08:00"}),
+    )
+    .await;
+    assert_eq!(c["number"], "TS-2026-000001");
+    assert_eq!((&c["state"], &c["grade"]), (&json!("received"), &json!("important")));
+    assert_eq!(c["grade_rules"], json!(["R-CLS-6"]));
+    assert_eq!(clock(&c, "self_resolve")["due_at"], "2026-10-13T17:00:00+08:00");
+    assert_eq!(clock(&c, "self_resolve")["rule_id"], "R-T-3");
+    assert_eq!(clock(&c, "written_ticket")["state"], "running");
+    assert!(c["clocks"].as_array().unwrap().iter().all(|k| k["clock"] != "verbal_handover"));
+    let me: Value = app.get("/api/v1/me", &cs).await.json().await.unwrap();
+    for person in ["receiver_id", "owner_id", "tracker_id", "callback_owner_id"] {
+        assert_eq!(c[person], me["id"], "{person}");
+    }
+    // On site, the verbal hand-over runs too (R-IN-4); numbers go on per company and year.
+    let on_site = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "on_site_center", "project_id": o.projects[1],
+            "customer_id": o.customers[1], "description": "门窗变形"}),
+    )
+    .await;
+    assert_eq!(on_site["number"], "TS-2026-000002");
+    assert_eq!(on_site["grade_rules"], json!(["R-CLS-3"]), "nothing matched: general");
+    assert_eq!(clock(&on_site, "verbal_handover")["rule_id"], "R-T-1");
+    // A clock past its due reads breached as soon as it is read: on Saturday 10 October (a
+    // working day) the ticket is late, the 5 WD still run.
+    app.clock.advance(TimeDelta::days(10));
+    let res = app.login("cs.manager", "cs.manager-password").await;
+    let cs = res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
+    let read: Value =
+        app.get(&format!("/api/v1/complaints/{}", id(&c)), &cs).await.json().await.unwrap();
+    assert!(read["clocks"].is_array(), "{read}");
+    assert_eq!(clock(&read, "written_ticket")["state"], "breached");
+    assert_eq!(clock(&read, "self_resolve")["state"], "running");
+}
+
+/// Acceptance 1: received → ticketed → investigating → handling → resolved → called_back →
+/// archived, with the clocks each step stops and starts and the timeline of every step.
+async fn a_general_complaint_walks_from_intake_to_archive(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "category": "staff_attitude", "description": "保安态度差"}),
+    )
+    .await;
+    assert_eq!((&c["grade"], &c["grade_rules"]), (&json!("general"), &json!(["R-CLS-1"])));
+    assert_eq!(actions(&c), ["write_ticket", "hand_over", "report_progress", "withdraw"]);
+
+    // Illegal: 409 naming the state and what it allows; nothing changes.
+    let res = act(&app, &cs, &c, json!({"action": "resolve", "resolution": "已道歉"})).await;
+    let problem = assert_problem(res, 409, "action_not_allowed").await;
+    assert_eq!(problem["state"], "received");
+    assert!(problem["allowed_actions"].as_array().unwrap().contains(&json!("write_ticket")));
+    // A payload missing its field: 422 naming it.
+    let res = act(&app, &cs, &c, json!({"action": "withdraw"})).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "reason");
+
+    app.clock.advance(TimeDelta::minutes(10));
+    let c = step(&app, &cs, &c, json!({"action": "write_ticket"})).await;
+    assert_eq!(c["state"], "ticketed");
+    assert_eq!(clock(&c, "written_ticket")["state"], "met");
+    let c =
+        step(&app, &cs, &c, json!({"action": "collect_evidence", "findings": "监控录像已调取"}))
+            .await;
+    assert_eq!(
+        (&c["state"], &clock(&c, "evidence")["state"]),
+        (&json!("investigating"), &json!("met"))
+    );
+    let c = step(&app, &cs, &c, json!({"action": "await_customer"})).await;
+    assert_eq!(clock(&c, "self_resolve")["state"], "paused");
+    let c = step(&app, &cs, &c, json!({"action": "resume"})).await;
+    assert_eq!(
+        (&c["state"], &clock(&c, "self_resolve")["state"]),
+        (&json!("investigating"), &json!("running"))
+    );
+    let c = step(&app, &cs, &c, json!({"action": "handle"})).await;
+    let c =
+        step(&app, &cs, &c, json!({"action": "resolve", "resolution": "当面道歉，保安调岗"})).await;
+    assert_eq!(c["state"], "resolved");
+    assert_eq!(clock(&c, "self_resolve")["state"], "met");
+    assert_eq!(clock(&c, "callback")["rule_id"], "R-T-6", "resolving starts the callback clock");
+    let c = step(
+        &app,
+        &cs,
+        &c,
+        json!({"action": "record_callback", "method": "phone", "reached": true, "satisfaction": 5}),
+    )
+    .await;
+    assert_eq!(
+        (&c["state"], &clock(&c, "callback")["state"]),
+        (&json!("called_back"), &json!("met"))
+    );
+    let c = step(&app, &cs, &c, json!({"action": "archive"})).await;
+    assert_eq!((&c["state"], &c["allowed_actions"]), (&json!("archived"), &json!(["reopen"])));
+
+    let events: Value =
+        app.get(&format!("/api/v1/complaints/{}/events", id(&c)), &cs).await.json().await.unwrap();
+    let steps: Vec<(&str, &str)> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["to_state"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("received", "received"),
+            ("transition", "ticketed"),
+            ("transition", "investigating"),
+            ("transition", "awaiting_customer"),
+            ("transition", "investigating"),
+            ("transition", "handling"),
+            ("transition", "resolved"),
+            ("transition", "called_back"),
+            ("transition", "archived"),
+        ]
+    );
+    assert_eq!(events["items"][6]["payload"]["resolution"], "当面道歉，保安调岗");
+
+    // The admin reads complaints but takes no action: no actions offered, 403 when tried.
+    let read: Value =
+        app.get(&format!("/api/v1/complaints/{}", id(&c)), &admin).await.json().await.unwrap();
+    assert_eq!(read["allowed_actions"], json!([]));
+    let res = act(&app, &admin, &read, json!({"action": "reopen", "reason": "客户再次来电"})).await;
+    assert_problem(res, 403, "forbidden").await;
+}
+
+/// Acceptance 4: 20 transitions sent at once with one ETag: one 200, nineteen 412, one event.
+async fn twenty_transitions_with_one_etag_make_one_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "web", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "电梯故障"}),
+    )
+    .await;
+    let sends = (0..20).map(|_| act(&app, &cs, &c, json!({"action": "write_ticket"})));
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(sends).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 19, "{statuses:?}");
+    let events: Value =
+        app.get(&format!("/api/v1/complaints/{}/events", id(&c)), &cs).await.json().await.unwrap();
+    assert_eq!(events["items"].as_array().unwrap().len(), 2);
+}
+
+/// Acceptance 5: a specialist of project A neither reads, lists nor acts on project B's
+/// complaints (404), and cannot receive one there (422: no such project within his reach).
+async fn a_project_user_never_reaches_another_projects_complaints(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let (_, a_user) = app
+        .user_with(&admin, "cs.a", &[("cs_specialist", "project", Some(o.projects[0].as_str()))])
+        .await;
+    let in_b = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[1],
+            "customer_id": o.customers[1], "description": "车位纠纷"}),
+    )
+    .await;
+    let in_a = receive(
+        &app,
+        &a_user,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "绿化损坏"}),
+    )
+    .await;
+    let path = format!("/api/v1/complaints/{}", id(&in_b));
+    assert_problem(app.get(&path, &a_user).await, 404, "not_found").await;
+    assert_problem(app.get(&format!("{path}/events"), &a_user).await, 404, "not_found").await;
+    let res = act(&app, &a_user, &in_b, json!({"action": "write_ticket"})).await;
+    assert_problem(res, 404, "not_found").await;
+    let page: Value = app.get("/api/v1/complaints?limit=200", &a_user).await.json().await.unwrap();
+    let listed: Vec<&str> =
+        page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, [in_a["id"].as_str().unwrap()]);
+    let res = app
+        .post(
+            "/api/v1/complaints",
+            &a_user,
+            &json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[1],
+                "customer_id": o.customers[1], "description": "越权受理"}),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+    // The manager lists both, filtered by project and by owner.
+    let page: Value = app
+        .get(&format!("/api/v1/complaints?project_id={}&owner_id=me", o.projects[1]), &cs)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
+
+/// R-IN-6, R-IN-7 and the time rules of intake: every bad field named at once, nothing written.
+async fn bad_intakes_are_422_naming_each_field_and_write_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let res = app
+        .post(
+            "/api/v1/complaints",
+            &cs,
+            &json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+                "unit_id": o.units[2], "description": "x", "received_at": "2030-01-01T00:00:00+08:00"}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in ["unit_id", "customer_id", "received_at"] {
+        assert!(fields.contains(&field), "{field} in {problem}");
+    }
+    let res = app
+        .post(
+            "/api/v1/complaints",
+            &cs,
+            &json!({"kind": "early_warning", "channel": "forum", "project_id": o.projects[0],
+                "description": "论坛发帖"}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "warning_source", "R-IN-6");
+    let page: Value = app.get("/api/v1/complaints", &cs).await.json().await.unwrap();
+    assert_eq!(page["items"], json!([]));
+    // An early warning names its source instead of a customer (R-IN-6).
+    let warning = receive(
+        &app,
+        &cs,
+        json!({"kind": "early_warning", "channel": "forum", "warning_source": "forum",
+            "project_id": o.projects[0], "description": "论坛发帖：交房延期"}),
+    )
+    .await;
+    assert_eq!(warning["warning_source"], "forum");
+}
