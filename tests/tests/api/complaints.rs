@@ -14,6 +14,8 @@ both_backends! {
     a_project_user_never_reaches_another_projects_complaints => a_project_user_never_reaches_another_projects_complaints;
     bad_intakes_are_422_naming_each_field_and_write_nothing => bad_intakes_are_422_naming_each_field_and_write_nothing;
     escalation_cancels_settling_alone_and_withdrawal_every_clock => escalation_cancels_settling_alone_and_withdrawal_every_clock;
+    changes_regrade_and_reassignments_are_on_the_timeline => changes_regrade_and_reassignments_are_on_the_timeline;
+    fifty_creates_with_one_idempotency_key_make_one_complaint => fifty_creates_with_one_idempotency_key_make_one_complaint;
 }
 
 /// R-T-4: an escalated complaint is no longer settled alone (`self_resolve` cancelled, neither
@@ -138,6 +140,19 @@ async fn r_t_3_a_complaint_received_before_national_day_is_due_after_it(backend:
     assert_eq!(on_site["number"], "TS-2026-000002");
     assert_eq!(on_site["grade_rules"], json!(["R-CLS-3"]), "nothing matched: general");
     assert_eq!(clock(&on_site, "verbal_handover")["rule_id"], "R-T-1");
+    // The list finds them by number, words, channel and category.
+    for (query, expected) in [
+        ("q=TS-2026-000001", vec![id(&c)]),
+        ("q=%E6%B8%97%E6%B0%B4", vec![id(&c)]),
+        ("channel=on_site_center", vec![id(&on_site)]),
+        ("category=construction_quality", vec![id(&c)]),
+        ("channel=web", vec![]),
+    ] {
+        let page: Value =
+            app.get(&format!("/api/v1/complaints?{query}"), &cs).await.json().await.unwrap();
+        let found: Vec<String> = page["items"].as_array().unwrap().iter().map(id).collect();
+        assert_eq!(found, expected, "{query}");
+    }
     // A clock past its due reads breached as soon as it is read: on Saturday 10 October (a
     // working day) the ticket is late, the 5 WD still run.
     app.clock.advance(TimeDelta::days(10));
@@ -367,4 +382,89 @@ async fn bad_intakes_are_422_naming_each_field_and_write_nothing(backend: Backen
     )
     .await;
     assert_eq!(warning["warning_source"], "forum");
+}
+
+/// R-CLS-10 and the re-grading of a change: an amount of 60,000 fen makes a general complaint
+/// important; bringing it back down would lower the grade (409 until approvals exist); a grade
+/// raised by hand needs its reason; R-RP-15 names the responsible department; a reassignment
+/// and a note are on the timeline.
+async fn changes_regrade_and_reassignments_are_on_the_timeline(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "物业费争议"}),
+    )
+    .await;
+    let path = format!("/api/v1/complaints/{}", id(&c));
+    let res = app.patch(&path, &cs, 1, &json!({"amount_claimed_fen": 60_000})).await;
+    assert_eq!(res.status(), 200);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!((&c["grade"], &c["grade_rules"]), (&json!("important"), &json!(["R-CLS-10"])));
+    let res = app.patch(&path, &cs, 2, &json!({"amount_claimed_fen": 0})).await;
+    assert_problem(res, 409, "conflict").await;
+    let res = app.patch(&path, &cs, 2, &json!({"grade": "major"})).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "grade_reason");
+    let (other, _) = app.user_with(&admin, "cs.other", &[("cs_specialist", "group", None)]).await;
+    let res = app
+        .patch(
+            &path,
+            &cs,
+            2,
+            &json!({"grade": "major", "grade_reason": "业主在微博发帖，舆情风险",
+                "responsible_department_id": o.departments[0], "owner_id": other}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!((&c["grade"], &c["owner_id"]), (&json!("major"), &json!(other)));
+    assert_eq!(c["responsible_department_id"], o.departments[0].as_str());
+    let res =
+        app.patch(&path, &cs, 3, &json!({"responsible_department_id": o.departments[1]})).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "responsible_department_id", "another company's");
+
+    let res = app.post(&format!("{path}/notes"), &cs, &json!({"text": "客户要求周一上门"})).await;
+    assert_eq!(res.status(), 201);
+    let events: Value = app.get(&format!("{path}/events"), &cs).await.json().await.unwrap();
+    let kinds: Vec<&str> =
+        events["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["received", "changed", "reassigned", "note"]);
+    assert_eq!(events["items"][3]["payload"]["text"], "客户要求周一上门");
+}
+
+/// 50 creates sent at once with one Idempotency-Key make one complaint (and one number).
+async fn fifty_creates_with_one_idempotency_key_make_one_complaint(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let body = json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+        "customer_id": o.customers[0], "description": "重复提交"});
+    let sends = (0..50).map(|_| {
+        app.http
+            .post(app.url("/api/v1/complaints"))
+            .bearer_auth(&cs)
+            .header("idempotency-key", "crm-call-42")
+            .json(&body)
+            .send()
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let mut ids = std::collections::BTreeSet::new();
+    for res in answers {
+        let res = res.unwrap();
+        let status = res.status().as_u16();
+        assert!(status == 201 || status == 409, "{status}");
+        if status == 201 {
+            ids.insert(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let page: Value = app.get("/api/v1/complaints?count=true", &cs).await.json().await.unwrap();
+    assert_eq!(page["total"], 1);
 }

@@ -35,6 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(complaints::get_complaint)
         .service(complaints::transition_complaint)
         .service(complaints::list_complaint_events)
+        .service(complaints::update_complaint)
+        .service(complaints::create_complaint_note)
         .service(groups::create_group)
         .service(groups::list_groups)
         .service(groups::get_group)

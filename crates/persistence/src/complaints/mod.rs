@@ -3,6 +3,7 @@
 //! row (a compare-and-swap once it exists), its timeline event, its clocks, its outbox row and
 //! its audit event commit together ([`intake`], [`transitions`]).
 
+pub mod changes;
 pub mod intake;
 pub mod read;
 pub mod transitions;
@@ -23,6 +24,7 @@ use crate::{
     scope::Place,
 };
 
+pub use changes::{ComplaintPatch, add_note, patch};
 pub use intake::{Intake, IntakeError, receive};
 pub use read::{ComplaintFilter, EventRecord, events, get_with_clocks, list};
 pub use transitions::{TransitionError, transition};

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use kefu_domain::complaint::{ComplaintKind, ComplaintState, Grade};
+use kefu_domain::complaint::{Category, Channel, ComplaintKind, ComplaintState, Grade};
 
 use super::{Complaint, find, within};
 use crate::{
@@ -47,6 +47,16 @@ pub struct ComplaintFilter {
     pub received_from: Option<NaiveDateTime>,
     /// Only those received before.
     pub received_to: Option<NaiveDateTime>,
+    /// Only this category.
+    pub category: Option<Category>,
+    /// Only those that came in on this channel.
+    pub channel: Option<Channel>,
+    /// Only those this department is responsible for.
+    pub department_id: Option<String>,
+    /// Only those with this number, or whose description contains this text.
+    pub q: Option<String>,
+    /// Only the one with this reference in another system.
+    pub external: Option<(String, String)>,
 }
 
 /// A page of the complaints within reach, each with its clocks as of `now`.
@@ -83,6 +93,26 @@ pub fn list(
         }
         if let Some(to) = filter.received_to {
             q = q.filter(complaints::received_at.lt(to));
+        }
+        if let Some(category) = filter.category {
+            q = q.filter(complaints::category.eq(category.as_str()));
+        }
+        if let Some(channel) = filter.channel {
+            q = q.filter(complaints::channel.eq(channel.as_str()));
+        }
+        if let Some(department) = &filter.department_id {
+            q = q.filter(complaints::responsible_department_id.eq(department.clone()));
+        }
+        if let Some(text) = &filter.q {
+            let pattern = format!("%{}%", text.replace(['%', '_', '\\'], ""));
+            q = q.filter(
+                complaints::number.eq(text.clone()).or(complaints::description.like(pattern)),
+            );
+        }
+        if let Some((system, reference)) = &filter.external {
+            q = q
+                .filter(complaints::source_system.eq(system.clone()))
+                .filter(complaints::external_ref.eq(reference.clone()));
         }
         q
     };

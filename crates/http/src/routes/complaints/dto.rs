@@ -347,5 +347,71 @@ list_query!(
         /// Only those received before (RFC 3339).
         #[param(max_length = 40)]
         received_to: Option<String>,
+        /// Only this category.
+        category: Option<Category>,
+        /// Only those that came in on this channel.
+        channel: Option<Channel>,
+        /// Only those this department is responsible for (R-RP-15).
+        #[param(max_length = 64)]
+        department_id: Option<String>,
+        /// A number (`TS-2026-000001`) or words of the description.
+        #[param(max_length = 100)]
+        q: Option<String>,
+        /// With `external_ref`: the complaint another system knows by this reference.
+        #[param(max_length = 64)]
+        source_system: Option<String>,
+        /// With `source_system`.
+        #[param(max_length = 128)]
+        external_ref: Option<String>,
     }
 );
+
+/// Changes to a complaint; absent fields stay as they are. A change of `category`,
+/// `amount_claimed_fen` or `flags` re-grades it (R-CLS); a change that would lower the grade is
+/// refused (409) until approvals exist. `grade` raises it by hand, with a `grade_reason`.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount_claimed_fen": 60000, "responsible_department_id": "019ab2f1-0000-7000-8000-000000000041"}))]
+pub struct ComplaintPatchBody {
+    /// What the customer says.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: Option<String>,
+    /// The category.
+    pub category: Option<Category>,
+    /// The amount claimed, in fen.
+    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
+    pub amount_claimed_fen: Option<i64>,
+    /// The flags (the whole set).
+    #[schema(max_items = 9)]
+    pub flags: Option<Vec<Flag>>,
+    /// The unit, in the complaint's project.
+    #[schema(min_length = 1, max_length = 64)]
+    pub unit_id: Option<String>,
+    /// The responsible department, of the project's company (R-RP-15).
+    #[schema(min_length = 1, max_length = 64)]
+    pub responsible_department_id: Option<String>,
+    /// A new owner (a user id): reassignment is on the timeline.
+    #[schema(min_length = 1, max_length = 64)]
+    pub owner_id: Option<String>,
+    /// A new tracker.
+    #[schema(min_length = 1, max_length = 64)]
+    pub tracker_id: Option<String>,
+    /// A new callback owner.
+    #[schema(min_length = 1, max_length = 64)]
+    pub callback_owner_id: Option<String>,
+    /// A grade raised by hand above what the rules give.
+    pub grade: Option<Grade>,
+    /// Why the grade was raised (required with `grade`).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub grade_reason: Option<String>,
+}
+
+/// An internal note on a complaint's timeline.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"text": "客户要求下周一上午上门"}))]
+pub struct NewNote {
+    /// The note.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub text: String,
+}

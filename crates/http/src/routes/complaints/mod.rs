@@ -3,7 +3,7 @@
 
 pub mod dto;
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use kefu_domain::{
     access::Permission,
@@ -11,14 +11,17 @@ use kefu_domain::{
     ids::{CustomerId, UserId},
 };
 use kefu_persistence::{
-    complaints::{self, Complaint, ComplaintFilter, Intake, IntakeError, TransitionError},
+    complaints::{
+        self, Complaint, ComplaintFilter, ComplaintPatch, EventRecord, Intake, IntakeError,
+        TransitionError,
+    },
     scope::Scope,
     sla::ClockNow,
 };
 
 use self::dto::{
-    ComplaintEventView, ComplaintEvents, ComplaintPage, ComplaintQuery, ComplaintView,
-    NewComplaint, TransitionRequest,
+    ComplaintEventView, ComplaintEvents, ComplaintPage, ComplaintPatchBody, ComplaintQuery,
+    ComplaintView, NewComplaint, NewNote, TransitionRequest,
 };
 use super::calendars::instant_param;
 use crate::{
@@ -177,6 +180,25 @@ pub async fn list_complaints(
         customer_id: text_filter("customer_id", q.customer_id, 64)?,
         received_from: instant("received_from", q.received_from)?,
         received_to: instant("received_to", q.received_to)?,
+        category: q.category,
+        channel: q.channel,
+        department_id: text_filter("department_id", q.department_id, 64)?,
+        q: text_filter("q", q.q, 100)?.filter(|t| !t.trim().is_empty()),
+        external: match (
+            text_filter("source_system", q.source_system, 64)?,
+            text_filter("external_ref", q.external_ref, 128)?,
+        ) {
+            (Some(system), Some(reference)) => Some((system, reference)),
+            (None, None) => None,
+            (system, _) => {
+                let field = if system.is_some() { "external_ref" } else { "source_system" };
+                return Err(ApiError::field(
+                    field,
+                    "required",
+                    "source_system and external_ref go together",
+                ));
+            }
+        },
     };
     let (scope, now, caller) =
         (ctx.caller.scope(Permission::ComplaintsRead)?, ctx.now(), ctx.caller.clone());
@@ -248,19 +270,81 @@ pub async fn list_complaint_events(
 ) -> ApiResult<web::Json<ComplaintEvents>> {
     let scope = ctx.caller.scope(Permission::ComplaintsRead)?;
     let events = ctx.run(move |conn| Ok(complaints::events(conn, &scope, &id)?)).await?;
-    let items = events
-        .into_iter()
-        .map(|e| ComplaintEventView {
-            id: e.id,
-            at: local(e.at),
-            actor_kind: e.actor_kind,
-            actor_id: e.actor_id,
-            kind: e.kind,
-            action: e.action,
-            from_state: e.from_state,
-            to_state: e.to_state,
-            payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+    Ok(web::Json(ComplaintEvents { items: events.into_iter().map(event_view).collect() }))
+}
+
+fn event_view(e: EventRecord) -> ComplaintEventView {
+    ComplaintEventView {
+        id: e.id,
+        at: local(e.at),
+        actor_kind: e.actor_kind,
+        actor_id: e.actor_id,
+        kind: e.kind,
+        action: e.action,
+        from_state: e.from_state,
+        to_state: e.to_state,
+        payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// Change a complaint (with `If-Match`): its facts (re-graded), its responsible department, its
+/// people. Lowering the grade is refused (409) until approvals exist.
+#[utoipa::path(tag = "complaints", operation_id = "update_complaint", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Complaint id")), request_body = ComplaintPatchBody,
+    responses((status = 200, description = "The changed complaint; new `ETag`", body = ComplaintView)))]
+#[patch("/api/v1/complaints/{id}")]
+pub async fn update_complaint(
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
+    body: Body<ComplaintPatchBody>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let patch = ComplaintPatch {
+        description: b.description,
+        category: b.category,
+        amount_claimed_fen: b.amount_claimed_fen,
+        flags: b.flags.map(dedup),
+        unit_id: b.unit_id,
+        responsible_department_id: b.responsible_department_id,
+        owner_id: b.owner_id,
+        tracker_id: b.tracker_id,
+        callback_owner_id: b.callback_owner_id,
+        grade: b.grade,
+        grade_reason: b.grade_reason,
+    };
+    let (read, write) =
+        ctx.caller.scopes(Permission::ComplaintsRead, Permission::ComplaintsWork)?;
+    let (now, caller) = (ctx.now(), ctx.caller.clone());
+    let found = ctx
+        .run(move |conn| {
+            let id = id.into_inner();
+            complaints::patch(conn, (&read, &write), &id, if_match.0, &patch, now)?;
+            Ok(complaints::get_with_clocks(conn, &read, &id, now)?)
         })
-        .collect();
-    Ok(web::Json(ComplaintEvents { items }))
+        .await?;
+    let version = found.0.version;
+    Ok(ok(version, &view(&caller, found)))
+}
+
+/// Add an internal note to a complaint's timeline.
+#[utoipa::path(tag = "complaints", operation_id = "create_complaint_note", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Complaint id")), request_body = NewNote,
+    responses((status = 201, description = "The note as it stands on the timeline", body = ComplaintEventView)))]
+#[post("/api/v1/complaints/{id}/notes")]
+pub async fn create_complaint_note(
+    ctx: Ctx,
+    id: web::Path<String>,
+    body: Body<NewNote>,
+) -> ApiResult<HttpResponse> {
+    let text = body.into_inner().text;
+    let (read, write) =
+        ctx.caller.scopes(Permission::ComplaintsRead, Permission::ComplaintsWork)?;
+    let now = ctx.now();
+    let note = ctx
+        .run(move |conn| Ok(complaints::add_note(conn, (&read, &write), &id, &text, now)?))
+        .await?;
+    let location = format!("/api/v1/complaints/{}/events", note.complaint_id);
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(event_view(note)))
 }
