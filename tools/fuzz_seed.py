@@ -89,6 +89,14 @@ def main():
         {"kind": "complaint", "channel": "phone", "project_id": project,
          "customer_id": customer, "unit_id": unit, "description": "卫生间渗水 seed"},
     )["id"]
+    problem = post("/api/v1/problems", {"project_id": project, "title": "3号楼外墙渗水 seed"})["id"]
+    # A complaint claiming 2,000,000 fen opens a customer event of its own (R-EVT-2).
+    post(
+        "/api/v1/complaints",
+        {"kind": "complaint", "channel": "visit", "project_id": project, "customer_id": customer,
+         "description": "要求退房 seed", "amount_claimed_fen": 2000000},
+    )
+    event = call(base, token, "GET", "/api/v1/customer-events")["items"][0]["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -105,6 +113,8 @@ def main():
         "GROUP": group,
         "CALENDAR": calendar,
         "COMPLAINT": complaint,
+        "PROBLEM": problem,
+        "CUSTOMER_EVENT": event,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

@@ -16,6 +16,8 @@ both_backends! {
     escalation_cancels_settling_alone_and_withdrawal_every_clock => escalation_cancels_settling_alone_and_withdrawal_every_clock;
     changes_regrade_and_reassignments_are_on_the_timeline => changes_regrade_and_reassignments_are_on_the_timeline;
     fifty_creates_with_one_idempotency_key_make_one_complaint => fifty_creates_with_one_idempotency_key_make_one_complaint;
+    r_evt_1_ten_households_open_exactly_one_customer_event => r_evt_1_ten_households_open_exactly_one_customer_event;
+    r_evt_2_a_large_amount_opens_a_customer_event_alone => r_evt_2_a_large_amount_opens_a_customer_event_alone;
 }
 
 /// R-T-4: an escalated complaint is no longer settled alone (`self_resolve` cancelled, neither
@@ -467,4 +469,97 @@ async fn fifty_creates_with_one_idempotency_key_make_one_complaint(backend: Back
     assert_eq!(ids.len(), 1, "{ids:?}");
     let page: Value = app.get("/api/v1/complaints?count=true", &cs).await.json().await.unwrap();
     assert_eq!(page["total"], 1);
+}
+
+/// R-EVT-1: complaints of 10 distinct households (units, or customers where no unit) naming one
+/// shared problem open one major customer event, and every complaint of the problem becomes
+/// major with `R-EVT-1`; a second complaint of one household does not count. The tenth
+/// household arriving in 10 parallel requests opens exactly one event.
+async fn r_evt_1_ten_households_open_exactly_one_customer_event(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let problem = app
+        .create(
+            "/api/v1/problems",
+            &cs,
+            json!({"project_id": o.projects[0], "title": "3号楼外墙渗水"}),
+        )
+        .await;
+    let mut customers = Vec::new();
+    for i in 0..18 {
+        let c = app
+            .create(
+                "/api/v1/customers",
+                &admin,
+                json!({"name": format!("业主{i}"), "phones": [format!("1391234{i:04}")], "units": []}),
+            )
+            .await;
+        customers.push(id(&c));
+    }
+    let body = |customer: &str| {
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": customer, "problem_id": id(&problem), "description": "外墙渗水"})
+    };
+    for customer in &customers[..9] {
+        receive(&app, &cs, body(customer)).await;
+    }
+    let again = receive(&app, &cs, body(&customers[0])).await;
+    assert_eq!(again["grade"], "general", "nine households: no event yet");
+    let events: Value = app.get("/api/v1/customer-events", &cs).await.json().await.unwrap();
+    assert_eq!(events["items"], json!([]));
+
+    let bodies: Vec<Value> = customers[9..].iter().map(|c| body(c)).collect();
+    let sends = bodies.iter().map(|b| app.post("/api/v1/complaints", &cs, b));
+    for res in futures_util::future::join_all(sends).await {
+        assert_eq!(res.status(), 201);
+    }
+    let events: Value = app.get("/api/v1/customer-events", &cs).await.json().await.unwrap();
+    let events = events["items"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(
+        (&events[0]["rules"], &events[0]["problem_id"]),
+        (&json!(["R-EVT-1"]), &problem["id"])
+    );
+    let page: Value = app
+        .get(&format!("/api/v1/complaints?limit=200&project_id={}", o.projects[0]), &cs)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let members: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["problem_id"] == problem["id"])
+        .collect();
+    assert_eq!(members.len(), 19);
+    for c in members {
+        assert_eq!((&c["grade"], &c["customer_event_id"]), (&json!("major"), &events[0]["id"]));
+        assert!(c["grade_rules"].as_array().unwrap().contains(&json!("R-EVT-1")), "{c}");
+    }
+    let problem: Value =
+        app.get(&format!("/api/v1/problems/{}", id(&problem)), &cs).await.json().await.unwrap();
+    assert_eq!(problem["customer_event_id"], events[0]["id"]);
+}
+
+/// R-EVT-2: a complaint claiming 2,000,000 fen opens a customer event of its own.
+async fn r_evt_2_a_large_amount_opens_a_customer_event_alone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "要求退房并赔偿", "amount_claimed_fen": 2_000_000}),
+    )
+    .await;
+    assert_eq!(c["grade"], "major");
+    let events: Value = app.get("/api/v1/customer-events", &cs).await.json().await.unwrap();
+    assert_eq!(events["items"].as_array().unwrap().len(), 1);
+    assert_eq!(events["items"][0]["rules"], json!(["R-EVT-2"]));
+    assert_eq!(c["customer_event_id"], events["items"][0]["id"]);
 }

@@ -16,7 +16,7 @@ use crate::{
     org::units,
     schema::{complaints, departments, users},
     scope::Scope,
-    sla,
+    sla::{self, ClockNow},
 };
 
 /// What a `PATCH` changes; `None` leaves a field as it is.
@@ -127,7 +127,7 @@ pub fn patch(
     expected: Expected,
     patch: &ComplaintPatch,
     now: DateTime<Utc>,
-) -> Result<Complaint, IntakeError> {
+) -> Result<(Complaint, Vec<ClockNow>), IntakeError> {
     transaction(conn.raw(), |conn| {
         let current = find(conn, read, id)?;
         if let Expected::Version(v) = expected
@@ -253,7 +253,7 @@ pub fn patch(
         )?;
         let complaint = find(conn, read, id)?;
         enqueue(conn, &complaint, "complaint.updated", payload, now)?;
-        Ok(complaint)
+        Ok(super::with_clocks(conn, read, id, now)?)
     })
 }
 

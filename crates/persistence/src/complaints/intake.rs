@@ -7,14 +7,14 @@ use chrono_tz::Asia::Shanghai;
 use diesel::prelude::*;
 use kefu_domain::{
     complaint::{
-        Category, Channel, ComplaintKind, ComplaintState, Facts, FieldProblem, Flag, IntakeFacts,
-        WarningSource, check_intake, intake_events,
+        Category, Channel, ComplaintKind, ComplaintState, Facts, FieldProblem, Flag, Household,
+        IntakeFacts, WarningSource, check_intake, intake_events,
     },
-    ids::{CalendarId, CustomerId, GroupId, UserId},
+    ids::{CalendarId, CustomerId, GroupId, UnitId, UserId},
     sla::{Happening, NegotiatedDue},
 };
 
-use super::{Complaint, Entry, TimelineActor, created, enqueue, timeline};
+use super::{Complaint, Entry, TimelineActor, created, customer_events, enqueue, timeline};
 use crate::{
     calendars,
     db::{Conn, DbConnection, transaction},
@@ -24,7 +24,7 @@ use crate::{
     org::{projects, units},
     schema::{complaint_numbers, complaints, projects as project_rows, users},
     scope::{Scope, taken},
-    sla::{self, clocks},
+    sla::{self, ClockNow, clocks},
 };
 
 /// What was received.
@@ -54,6 +54,8 @@ pub struct Intake {
     pub received_at: Option<DateTime<Utc>>,
     /// Who received it.
     pub received_by: UserId,
+    /// The shared problem it names (R-EVT-1).
+    pub problem_id: Option<String>,
     /// The system it came from and its id there.
     pub external: Option<(String, String)>,
     /// A due for progress feedback agreed with the customer, and who agreed it (R-T-9).
@@ -81,13 +83,14 @@ fn unknown(field: &str, what: &str) -> FieldProblem {
     FieldProblem::new(field, "unknown", format!("no such {what} within your reach"))
 }
 
-/// Receives a complaint in a project visible under `read` and within `write`.
+/// Receives a complaint in a project visible under `read` and within `write`; the complaint
+/// with its clocks as of `now`.
 pub fn receive(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
     intake: &Intake,
     now: DateTime<Utc>,
-) -> Result<Complaint, IntakeError> {
+) -> Result<(Complaint, Vec<ClockNow>), IntakeError> {
     transaction(conn.raw(), |conn| {
         let project = match projects::find(conn, read, &intake.project_id) {
             Err(StoreError::NotFound) => {
@@ -112,6 +115,18 @@ pub fn receive(
                     "the unit is not in the project",
                 )),
                 Err(StoreError::NotFound) => problems.push(unknown("unit_id", "unit")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if let Some(problem) = &intake.problem_id {
+            match customer_events::take_problem(conn, read, problem, now) {
+                Ok(p) if p.project_id == project.id => {}
+                Ok(_) => problems.push(FieldProblem::new(
+                    "problem_id",
+                    "not_in_project",
+                    "the problem is not the project's",
+                )),
+                Err(StoreError::NotFound) => problems.push(unknown("problem_id", "problem")),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -154,6 +169,10 @@ pub fn receive(
         let id = new_id();
         let receiver = intake.received_by.as_str();
         let (source_system, external_ref) = intake.external.clone().unzip();
+        let household = intake.problem_id.as_ref().and_then(|_| {
+            let unit = intake.unit_id.clone().map(UnitId::from);
+            Household::of(unit.as_ref(), intake.customer_id.as_ref()).map(|h| h.key())
+        });
         let flags = serde_json::to_string(&intake.flags).map_err(|e| corrupt(&e))?;
         let rules = serde_json::to_string(&grading.grade_rules).map_err(|e| corrupt(&e))?;
         diesel::insert_into(complaints::table)
@@ -191,6 +210,8 @@ pub fn receive(
                 (
                     complaints::source_system.eq(source_system),
                     complaints::external_ref.eq(external_ref),
+                    complaints::problem_id.eq(&intake.problem_id),
+                    complaints::household.eq(household),
                 ),
             ))
             .execute(conn)
@@ -233,7 +254,8 @@ pub fn receive(
         timeline(conn, &id, actor, entry, now)?;
         let complaint = created(conn, (read, write), &id, payload.clone(), now)?;
         enqueue(conn, &complaint, "complaint.created", payload, now)?;
-        Ok(complaint)
+        customer_events::settle(conn, &complaint, &policy.grading, now)?;
+        Ok(super::with_clocks(conn, read, &id, now)?)
     })
 }
 

@@ -4,6 +4,7 @@
 //! its audit event commit together ([`intake`], [`transitions`]).
 
 pub mod changes;
+pub mod customer_events;
 pub mod intake;
 pub mod read;
 pub mod transitions;
@@ -26,6 +27,7 @@ use crate::{
 
 pub use changes::{ComplaintPatch, add_note, patch};
 pub use intake::{Intake, IntakeError, receive};
+use read::with_clocks;
 pub use read::{ComplaintFilter, EventRecord, events, get_with_clocks, list};
 pub use transitions::{TransitionError, transition};
 

@@ -7,7 +7,7 @@ use kefu_domain::complaint::{Category, Channel, ComplaintKind, ComplaintState, G
 
 use super::{Complaint, find, within};
 use crate::{
-    db::Conn,
+    db::{Conn, DbConnection},
     error::StoreError,
     kit::{ListRequest, Page, page},
     schema::{complaint_events, complaints},
@@ -22,7 +22,16 @@ pub fn get_with_clocks(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(Complaint, Vec<ClockNow>), StoreError> {
-    let conn = conn.raw();
+    with_clocks(conn.raw(), scope, id, now)
+}
+
+/// A complaint within reach and its clocks as of `now`, inside a transaction.
+pub(crate) fn with_clocks(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(Complaint, Vec<ClockNow>), StoreError> {
     let complaint = find(conn, scope, id)?;
     let clocks = clocks::now_of(conn, ("complaint", id), now)?;
     Ok((complaint, clocks))

@@ -18,7 +18,7 @@ use crate::{
     kit::Expected,
     schema::{complaints, users},
     scope::Scope,
-    sla::{self, clocks},
+    sla::{self, ClockNow, clocks},
 };
 
 /// Why a transition was refused.
@@ -41,7 +41,7 @@ impl From<diesel::result::Error> for TransitionError {
 /// Takes `command` on a complaint visible under `read`, if it is still at `expected`. The
 /// checks come in this order: visible (404), the version (412), the state and the payload
 /// (409 `action_not_allowed`, 422), then the caller's reach for the action (`write`, `None`
-/// when no grant carries its permission: 403).
+/// when no grant carries its permission: 403). The complaint afterwards, with its clocks.
 pub fn transition(
     conn: &mut Conn,
     (read, write): (&Scope, Option<&Scope>),
@@ -49,7 +49,7 @@ pub fn transition(
     expected: Expected,
     command: &Command,
     now: DateTime<Utc>,
-) -> Result<Complaint, TransitionError> {
+) -> Result<(Complaint, Vec<ClockNow>), TransitionError> {
     transaction(conn.raw(), |conn| {
         let current = find(conn, read, id)?;
         if let Expected::Version(v) = expected
@@ -134,6 +134,6 @@ pub fn transition(
         )?;
         let complaint = find(conn, read, id)?;
         enqueue(conn, &complaint, "complaint.transitioned", told, now)?;
-        Ok(complaint)
+        Ok(super::with_clocks(conn, read, id, now)?)
     })
 }

@@ -219,6 +219,10 @@ pub struct NewComplaint {
     /// Who received it (a user id; default the caller; required from an integration client).
     #[schema(min_length = 1, max_length = 64)]
     pub received_by: Option<String>,
+    /// The shared problem it names (R-EVT-1): from `event_households` distinct households
+    /// (default 10) naming one problem, a major customer event opens.
+    #[schema(min_length = 1, max_length = 64)]
+    pub problem_id: Option<String>,
     /// The system it came from; with `external_ref`, unique in the group.
     #[schema(min_length = 1, max_length = 64)]
     pub source_system: Option<String>,

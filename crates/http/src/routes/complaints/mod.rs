@@ -2,6 +2,7 @@
 //! with its clocks, its transitions and its timeline (RULES.md §1–§4).
 
 pub mod dto;
+pub mod events;
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -75,6 +76,12 @@ fn view(caller: &Caller, (complaint, clocks): (Complaint, Vec<ClockNow>)) -> Com
     ComplaintView::new(complaint, clocks, actions)
 }
 
+/// 200 with the complaint's `ETag`.
+fn answer(caller: &Caller, found: (Complaint, Vec<ClockNow>)) -> HttpResponse {
+    let version = found.0.version;
+    ok(version, &view(caller, found))
+}
+
 fn optional_instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value.map(|v| instant_param(name, v)).transpose()
 }
@@ -125,6 +132,7 @@ pub async fn create_complaint(ctx: Ctx, body: Body<NewComplaint>) -> ApiResult<H
         flags: dedup(b.flags),
         received_at: optional_instant("received_at", b.received_at.as_deref())?,
         received_by: UserId::from(received_by),
+        problem_id: b.problem_id,
         external,
         negotiated: (
             optional_instant("negotiated_due", b.negotiated_due.as_deref())?,
@@ -132,16 +140,10 @@ pub async fn create_complaint(ctx: Ctx, body: Body<NewComplaint>) -> ApiResult<H
         ),
     };
     let caller = ctx.caller.clone();
-    let read_again = read.clone();
-    let (complaint, clocks) = ctx
-        .run(move |conn| {
-            let complaint = complaints::receive(conn, (&read, &write), &intake, now)?;
-            Ok(complaints::get_with_clocks(conn, &read_again, &complaint.id, now)?)
-        })
-        .await?;
-    let location = format!("/api/v1/complaints/{}", complaint.id);
-    let version = complaint.version;
-    Ok(created(location, version, &view(&caller, (complaint, clocks))))
+    let found =
+        ctx.run(move |conn| Ok(complaints::receive(conn, (&read, &write), &intake, now)?)).await?;
+    let (location, version) = (format!("/api/v1/complaints/{}", found.0.id), found.0.version);
+    Ok(created(location, version, &view(&caller, found)))
 }
 
 fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
@@ -216,8 +218,7 @@ pub async fn get_complaint(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpRes
         (ctx.caller.scope(Permission::ComplaintsRead)?, ctx.now(), ctx.caller.clone());
     let found =
         ctx.run(move |conn| Ok(complaints::get_with_clocks(conn, &scope, &id, now)?)).await?;
-    let version = found.0.version;
-    Ok(ok(version, &view(&caller, found)))
+    Ok(answer(&caller, found))
 }
 
 /// Take an action on a complaint (with `If-Match`): `{"action": "...", ...payload}`. A stale
@@ -251,12 +252,17 @@ pub async fn transition_complaint(
     let found = ctx
         .run(move |conn| {
             let id = id.into_inner();
-            complaints::transition(conn, (&read, write.as_ref()), &id, if_match.0, &command, now)?;
-            Ok(complaints::get_with_clocks(conn, &read, &id, now)?)
+            Ok(complaints::transition(
+                conn,
+                (&read, write.as_ref()),
+                &id,
+                if_match.0,
+                &command,
+                now,
+            )?)
         })
         .await?;
-    let version = found.0.version;
-    Ok(ok(version, &view(&caller, found)))
+    Ok(answer(&caller, found))
 }
 
 /// The complaint's whole timeline, oldest first: intake, every action with its payload.
@@ -317,13 +323,10 @@ pub async fn update_complaint(
     let (now, caller) = (ctx.now(), ctx.caller.clone());
     let found = ctx
         .run(move |conn| {
-            let id = id.into_inner();
-            complaints::patch(conn, (&read, &write), &id, if_match.0, &patch, now)?;
-            Ok(complaints::get_with_clocks(conn, &read, &id, now)?)
+            Ok(complaints::patch(conn, (&read, &write), &id, if_match.0, &patch, now)?)
         })
         .await?;
-    let version = found.0.version;
-    Ok(ok(version, &view(&caller, found)))
+    Ok(answer(&caller, found))
 }
 
 /// Add an internal note to a complaint's timeline.
