@@ -18,6 +18,7 @@ both_backends! {
     fifty_creates_with_one_idempotency_key_make_one_complaint => fifty_creates_with_one_idempotency_key_make_one_complaint;
     r_evt_1_ten_households_open_exactly_one_customer_event => r_evt_1_ten_households_open_exactly_one_customer_event;
     r_evt_2_a_large_amount_opens_a_customer_event_alone => r_evt_2_a_large_amount_opens_a_customer_event_alone;
+    a_major_complaint_walks_through_plan_rectification_and_acceptance => a_major_complaint_walks_through_plan_rectification_and_acceptance;
 }
 
 /// R-T-4: an escalated complaint is no longer settled alone (`self_resolve` cancelled, neither
@@ -562,4 +563,57 @@ async fn r_evt_2_a_large_amount_opens_a_customer_event_alone(backend: Backend) {
     assert_eq!(events["items"].as_array().unwrap().len(), 1);
     assert_eq!(events["items"][0]["rules"], json!(["R-EVT-2"]));
     assert_eq!(c["customer_event_id"], events["items"][0]["id"]);
+}
+
+/// Acceptance 1, the major complaint: escalated (R-T-4 plan in 1 WD), a plan proposed and
+/// agreed (R-T-5 approve and start), approved, rectified, the acceptance refused once and then
+/// signed (R-T-5), resolved, called back (R-T-6) and archived, with each clock met.
+async fn a_major_complaint_walks_through_plan_rectification_and_acceptance(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "主体结构裂缝", "flags": ["structural_hazard"]}),
+    )
+    .await;
+    assert_eq!((&c["grade"], &c["grade_rules"]), (&json!("major"), &json!(["R-CLS-14"])));
+    let c = step(&app, &cs, &c, json!({"action": "write_ticket"})).await;
+    let c =
+        step(&app, &cs, &c, json!({"action": "collect_evidence", "findings": "裂缝宽度2mm"})).await;
+    let c = step(&app, &cs, &c, json!({"action": "escalate", "reason": "结构安全隐患"})).await;
+    let c = step(&app, &cs, &c, json!({"action": "propose_plan", "plan": "加固并赔偿"})).await;
+    assert_eq!(
+        (&c["state"], &clock(&c, "plan")["state"]),
+        (&json!("plan_proposed"), &json!("met"))
+    );
+    let c = step(&app, &cs, &c, json!({"action": "agree", "terms": "加固，减免物业费一年"})).await;
+    assert_eq!(clock(&c, "approve_and_start")["rule_id"], "R-T-5");
+    let c = step(&app, &cs, &c, json!({"action": "approve_plan"})).await;
+    let c = step(&app, &cs, &c, json!({"action": "start_rectification"})).await;
+    assert_eq!(clock(&c, "approve_and_start")["state"], "met");
+    let c = step(&app, &cs, &c, json!({"action": "complete_rectification"})).await;
+    assert_eq!(clock(&c, "acceptance_signed")["state"], "running");
+    let c = step(&app, &cs, &c, json!({"action": "reject", "reason": "墙面未修补"})).await;
+    assert_eq!(c["state"], "rectifying");
+    let c = step(&app, &cs, &c, json!({"action": "complete_rectification"})).await;
+    let c = step(&app, &cs, &c, json!({"action": "accept"})).await;
+    assert_eq!(c["state"], "resolved");
+    assert_eq!(clock(&c, "acceptance_signed")["state"], "met");
+    assert_eq!(clock(&c, "callback")["state"], "running");
+    let c = step(
+        &app,
+        &cs,
+        &c,
+        json!({"action": "record_callback", "method": "visit", "reached": true, "satisfaction": 4}),
+    )
+    .await;
+    let c = step(&app, &cs, &c, json!({"action": "archive"})).await;
+    assert_eq!(c["state"], "archived");
+    let events: Value =
+        app.get(&format!("/api/v1/complaints/{}/events", id(&c)), &cs).await.json().await.unwrap();
+    assert_eq!(events["items"].as_array().unwrap().len(), 14);
 }
