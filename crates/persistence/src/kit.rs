@@ -66,12 +66,6 @@ impl<T> Page<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page { items: self.items.into_iter().map(f).collect(), next: self.next, total: self.total }
     }
-
-    /// The same page with its items converted by a step that may fail.
-    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
-        let items = self.items.into_iter().map(f).collect::<Result<_, E>>()?;
-        Ok(Page { items, next: self.next, total: self.total })
-    }
 }
 
 /// Loads one page of `$record`s from a boxed query of `$table` (keyed by a UUIDv7 `id`), and the

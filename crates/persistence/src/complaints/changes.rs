@@ -7,14 +7,17 @@ use diesel::prelude::*;
 use kefu_domain::complaint::{Category, Facts, FieldProblem, Flag, Grade};
 use serde::Serialize;
 
-use super::{Complaint, Entry, IntakeError, TimelineActor, enqueue, find, timeline};
+use super::{
+    Complaint, Entry, IntakeError, TimelineActor, at_version, enqueue, find, is_active_member,
+    stale, timeline,
+};
 use crate::{
     db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::to_db,
     kit::Expected,
     org::units,
-    schema::{complaints, departments, users},
+    schema::{complaints, departments},
     scope::Scope,
     sla::{self, ClockNow},
 };
@@ -55,16 +58,6 @@ pub struct ComplaintPatch {
     /// Why it was raised (required with `grade`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade_reason: Option<String>,
-}
-
-fn user_in_group(conn: &mut DbConnection, id: &str, group: &str) -> Result<bool, StoreError> {
-    let found: i64 = users::table
-        .filter(users::id.eq(id))
-        .filter(users::group_id.eq(group))
-        .filter(users::disabled_at.is_null())
-        .count()
-        .get_result(conn)?;
-    Ok(found > 0)
 }
 
 /// The problems of a patch that depend on stored records.
@@ -109,7 +102,7 @@ fn check_records(
         ("callback_owner_id", &patch.callback_owner_id),
     ] {
         if let Some(id) = id
-            && !user_in_group(conn, id, &current.group_id)?
+            && !is_active_member(conn, id, &current.group_id)?
         {
             out.push(FieldProblem::new(field, "unknown", "no such active user in the group"));
         }
@@ -130,11 +123,7 @@ pub fn patch(
 ) -> Result<(Complaint, Vec<ClockNow>), IntakeError> {
     transaction(conn.raw(), |conn| {
         let current = find(conn, read, id)?;
-        if let Expected::Version(v) = expected
-            && v != current.version
-        {
-            return Err(StoreError::StaleVersion { current: current.version }.into());
-        }
+        at_version(&current, expected)?;
         write.require(&current.place())?;
         let mut problems = check_records(conn, read, &current, patch)?;
         if patch.grade.is_some()
@@ -225,8 +214,7 @@ pub fn patch(
         ))
         .execute(conn)?;
         if changed == 0 {
-            let at: i64 = complaints::table.find(id).select(complaints::version).first(conn)?;
-            return Err(StoreError::StaleVersion { current: at }.into());
+            return Err(stale(conn, id).into());
         }
         let reassigned = patch.owner_id.is_some()
             || patch.tracker_id.is_some()

@@ -14,7 +14,9 @@ use kefu_domain::{
     sla::{Happening, NegotiatedDue},
 };
 
-use super::{Complaint, Entry, TimelineActor, created, customer_events, enqueue, timeline};
+use super::{
+    Complaint, Entry, TimelineActor, created, customer_events, enqueue, is_active_member, timeline,
+};
 use crate::{
     calendars,
     db::{Conn, DbConnection, transaction},
@@ -22,7 +24,7 @@ use crate::{
     ids::{new_id, to_db},
     kit::new_row,
     org::{projects, units},
-    schema::{complaint_numbers, complaints, projects as project_rows, users},
+    schema::{complaint_numbers, complaints, projects as project_rows},
     scope::{Scope, taken},
     sla::{self, ClockNow, clocks},
 };
@@ -130,13 +132,7 @@ pub fn receive(
                 Err(e) => return Err(e.into()),
             }
         }
-        let receiver: i64 = users::table
-            .filter(users::id.eq(intake.received_by.as_str()))
-            .filter(users::group_id.eq(&project.group_id))
-            .filter(users::disabled_at.is_null())
-            .count()
-            .get_result(conn)?;
-        if receiver == 0 {
+        if !is_active_member(conn, intake.received_by.as_str(), &project.group_id)? {
             problems.push(unknown("received_by", "active user of your group"));
         }
         let policy = sla::current(conn, Some(&project.group_id))?.ok_or(StoreError::NotFound)?;

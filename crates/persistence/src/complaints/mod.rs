@@ -20,8 +20,8 @@ use crate::{
     db::DbConnection,
     error::StoreError,
     ids::{new_id, to_db},
-    kit::{Audited, resource},
-    schema::{complaint_events, complaints, outbox},
+    kit::{Audited, Expected, resource},
+    schema::{complaint_events, complaints, outbox, users},
     scope::Place,
 };
 
@@ -177,6 +177,36 @@ pub struct ComplaintChanges {
 impl Audited for ComplaintChanges {
     fn taken(&self) -> String {
         "the complaint changed".to_owned()
+    }
+}
+
+/// Whether `id` is an active (not disabled) user of `group`: a receiver, owner, tracker or
+/// callback owner must be one.
+fn is_active_member(conn: &mut DbConnection, id: &str, group: &str) -> Result<bool, StoreError> {
+    let found: i64 = users::table
+        .filter(users::id.eq(id))
+        .filter(users::group_id.eq(group))
+        .filter(users::disabled_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// 412 unless the complaint as read is at the version the client expects.
+fn at_version(current: &Complaint, expected: Expected) -> Result<(), StoreError> {
+    match expected {
+        Expected::Version(v) if v != current.version => {
+            Err(StoreError::StaleVersion { current: current.version })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The 412 of a compare-and-swap that changed no row: the version the complaint is at now.
+fn stale(conn: &mut DbConnection, id: &str) -> StoreError {
+    match complaints::table.find(id).select(complaints::version).first(conn) {
+        Ok(current) => StoreError::StaleVersion { current },
+        Err(e) => e.into(),
     }
 }
 

@@ -126,10 +126,12 @@ pub fn list(
         q
     };
     let page: Page<Complaint> = page!(&mut *conn, complaints, query, Complaint, req)?;
-    page.try_map(|c| {
-        let clocks = clocks::now_of(conn, ("complaint", &c.id), now)?;
-        Ok((c, clocks))
-    })
+    let ids: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
+    let mut clocks = clocks::now_of_many(conn, "complaint", &ids, now)?;
+    Ok(page.map(|c| {
+        let mine = clocks.remove(&c.id).unwrap_or_default();
+        (c, mine)
+    }))
 }
 
 /// One entry of a complaint's timeline.

@@ -10,13 +10,16 @@ use kefu_domain::{
     sla::Happening,
 };
 
-use super::{Complaint, Entry, TimelineActor, enqueue, find, intake::calendar_of, timeline};
+use super::{
+    Complaint, Entry, TimelineActor, at_version, enqueue, find, intake::calendar_of,
+    is_active_member, stale, timeline,
+};
 use crate::{
     db::{Conn, transaction},
     error::StoreError,
     ids::to_db,
     kit::Expected,
-    schema::{complaints, users},
+    schema::complaints,
     scope::Scope,
     sla::{self, ClockNow, clocks},
 };
@@ -52,24 +55,14 @@ pub fn transition(
 ) -> Result<(Complaint, Vec<ClockNow>), TransitionError> {
     transaction(conn.raw(), |conn| {
         let current = find(conn, read, id)?;
-        if let Expected::Version(v) = expected
-            && v != current.version
-        {
-            return Err(StoreError::StaleVersion { current: current.version }.into());
-        }
+        at_version(&current, expected)?;
         let policy = sla::current(conn, Some(&current.group_id))?.ok_or(StoreError::NotFound)?;
         let done = apply(&current.snapshot(), command, &policy.policy.0.lifecycle)?;
         let write = write.ok_or(StoreError::Forbidden)?;
         write.require(&current.place())?;
         let owner = match command {
             Command::HandOver { to_user_id, .. } => {
-                let active: i64 = users::table
-                    .filter(users::id.eq(to_user_id.as_str()))
-                    .filter(users::group_id.eq(&current.group_id))
-                    .filter(users::disabled_at.is_null())
-                    .count()
-                    .get_result(conn)?;
-                if active == 0 {
+                if !is_active_member(conn, to_user_id.as_str(), &current.group_id)? {
                     return Err(LifecycleError::Invalid(vec![
                         kefu_domain::complaint::FieldProblem::new(
                             "to_user_id",
@@ -97,8 +90,7 @@ pub fn transition(
         ))
         .execute(conn)?;
         if changed == 0 {
-            let now_at = complaints::table.find(id).select(complaints::version).first(conn)?;
-            return Err(StoreError::StaleVersion { current: now_at }.into());
+            return Err(stale(conn, id).into());
         }
         let happening = Happening {
             at: now,

@@ -156,6 +156,43 @@ pub struct ClockNow {
     pub label: String,
 }
 
+/// The calendars and policy versions of the clocks at hand, each loaded once.
+#[derive(Default)]
+struct Loaded {
+    calendars: HashMap<String, BusinessCalendar>,
+    policies: HashMap<String, SlaPolicy>,
+}
+
+impl Loaded {
+    /// The policy version and the calendar `clock` runs on, loaded on first use.
+    fn of(
+        &mut self,
+        conn: &mut DbConnection,
+        clock: &ClockRecord,
+    ) -> Result<(&SlaPolicy, &BusinessCalendar), StoreError> {
+        if let Entry::Vacant(slot) = self.calendars.entry(clock.calendar_id.clone()) {
+            slot.insert(calendars::load_any(conn, &clock.calendar_id)?);
+        }
+        if let Entry::Vacant(slot) = self.policies.entry(clock.policy_id.clone()) {
+            slot.insert(policy_of(conn, &clock.policy_id)?);
+        }
+        Ok((&self.policies[&clock.policy_id], &self.calendars[&clock.calendar_id]))
+    }
+
+    /// A clock as of `now`.
+    fn now(
+        &mut self,
+        conn: &mut DbConnection,
+        record: ClockRecord,
+        now: DateTime<Utc>,
+    ) -> Result<ClockNow, StoreError> {
+        let (policy, calendar) = self.of(conn, &record)?;
+        let status = status(policy, &record.clock, &record.run.0, calendar, now)?;
+        let label = policy.clock(&record.clock).map(|d| d.label_zh.clone()).unwrap_or_default();
+        Ok(ClockNow { record, status, label })
+    }
+}
+
 /// Every clock of a subject computed at `now`, oldest first: a clock past its due reads
 /// `breached` at once, whatever was stored when it last changed.
 pub(crate) fn now_of(
@@ -163,22 +200,29 @@ pub(crate) fn now_of(
     subject: (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<Vec<ClockNow>, StoreError> {
-    let records = of_subject(conn, subject)?;
-    let mut calendars: HashMap<String, BusinessCalendar> = HashMap::new();
-    let mut policies: HashMap<String, SlaPolicy> = HashMap::new();
-    let mut out = Vec::with_capacity(records.len());
+    let mut loaded = Loaded::default();
+    of_subject(conn, subject)?.into_iter().map(|r| loaded.now(conn, r, now)).collect()
+}
+
+/// The clocks of several subjects of one type computed at `now`, by subject id (oldest
+/// first): one query for all, each calendar and policy version loaded once.
+pub(crate) fn now_of_many(
+    conn: &mut DbConnection,
+    subject_type: &str,
+    ids: &[&str],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, Vec<ClockNow>>, StoreError> {
+    let records: Vec<ClockRecord> = sla_clocks::table
+        .filter(sla_clocks::subject_type.eq(subject_type))
+        .filter(sla_clocks::subject_id.eq_any(ids))
+        .order(sla_clocks::id.asc())
+        .select(ClockRecord::as_select())
+        .load(conn)?;
+    let mut loaded = Loaded::default();
+    let mut out: HashMap<String, Vec<ClockNow>> = HashMap::new();
     for record in records {
-        if let Entry::Vacant(slot) = calendars.entry(record.calendar_id.clone()) {
-            slot.insert(calendars::load_any(conn, &record.calendar_id)?);
-        }
-        if let Entry::Vacant(slot) = policies.entry(record.policy_id.clone()) {
-            slot.insert(policy_of(conn, &record.policy_id)?);
-        }
-        let policy = &policies[&record.policy_id];
-        let status =
-            status(policy, &record.clock, &record.run.0, &calendars[&record.calendar_id], now)?;
-        let label = policy.clock(&record.clock).map(|d| d.label_zh.clone()).unwrap_or_default();
-        out.push(ClockNow { record, status, label });
+        let subject = record.subject_id.clone();
+        out.entry(subject).or_default().push(loaded.now(conn, record, now)?);
     }
     Ok(out)
 }
@@ -210,22 +254,19 @@ pub(crate) fn react(
 ) -> Result<Vec<ClockRecord>, StoreError> {
     let at = happening.at;
     let existing = of_subject(conn, subject)?;
-    let mut calendars: HashMap<String, BusinessCalendar> = HashMap::new();
+    let mut loaded = Loaded::default();
     let mut by_policy: HashMap<&str, Vec<&ClockRecord>> = HashMap::new();
     for clock in &existing {
         by_policy.entry(clock.policy_id.as_str()).or_default().push(clock);
     }
-    for (policy_id, clocks) in by_policy {
-        let policy = policy_of(conn, policy_id)?;
+    for clocks in by_policy.into_values() {
         let view: Vec<(&str, &ClockRun)> =
             clocks.iter().map(|c| (c.clock.as_str(), &c.run.0)).collect();
-        for (index, run) in sla::react(&policy, &view, happening).changed {
+        let (policy, _) = loaded.of(conn, clocks[0])?;
+        for (index, run) in sla::react(policy, &view, happening).changed {
             let clock = clocks[index];
-            if let Entry::Vacant(slot) = calendars.entry(clock.calendar_id.clone()) {
-                slot.insert(calendars::load_any(conn, &clock.calendar_id)?);
-            }
-            let calendar = &calendars[&clock.calendar_id];
-            let computed = status(&policy, &clock.clock, &run, calendar, at)?;
+            let (policy, calendar) = loaded.of(conn, clock)?;
+            let computed = status(policy, &clock.clock, &run, calendar, at)?;
             update(conn, clock, (computed, &run), at)?;
         }
     }
@@ -279,20 +320,9 @@ pub(crate) fn recompute_calendar(
         .order(sla_clocks::id.asc())
         .select(ClockRecord::as_select())
         .load(conn)?;
-    let mut calendars: HashMap<String, BusinessCalendar> = HashMap::new();
-    let mut policies: HashMap<String, SlaPolicy> = HashMap::new();
+    let mut loaded = Loaded::default();
     for clock in &rows {
-        if let Entry::Vacant(slot) = calendars.entry(clock.calendar_id.clone()) {
-            slot.insert(calendars::load_any(conn, &clock.calendar_id)?);
-        }
-        if let Entry::Vacant(slot) = policies.entry(clock.policy_id.clone()) {
-            slot.insert(policy_of(conn, &clock.policy_id)?);
-        }
-        let (Some(calendar), Some(policy)) =
-            (calendars.get(&clock.calendar_id), policies.get(&clock.policy_id))
-        else {
-            continue;
-        };
+        let (policy, calendar) = loaded.of(conn, clock)?;
         let computed = status(policy, &clock.clock, &clock.run.0, calendar, now)?;
         update(conn, clock, (computed, &clock.run.0), now)?;
         let payload = serde_json::json!({

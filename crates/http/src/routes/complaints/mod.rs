@@ -82,6 +82,22 @@ fn answer(caller: &Caller, found: (Complaint, Vec<ClockNow>)) -> HttpResponse {
     ok(version, &view(caller, found))
 }
 
+/// A reference in another system: `source_system` and `external_ref` come together or not at
+/// all (422 naming the one missing).
+fn external_ref(
+    system: Option<String>,
+    reference: Option<String>,
+) -> Result<Option<(String, String)>, ApiError> {
+    match (system, reference) {
+        (Some(system), Some(reference)) => Ok(Some((system, reference))),
+        (None, None) => Ok(None),
+        (system, _) => {
+            let field = if system.is_some() { "external_ref" } else { "source_system" };
+            Err(ApiError::field(field, "required", "source_system and external_ref go together"))
+        }
+    }
+}
+
 fn optional_instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value.map(|v| instant_param(name, v)).transpose()
 }
@@ -107,18 +123,7 @@ pub async fn create_complaint(ctx: Ctx, body: Body<NewComplaint>) -> ApiResult<H
             ));
         }
     };
-    let external = match (b.source_system, b.external_ref) {
-        (Some(system), Some(reference)) => Some((system, reference)),
-        (None, None) => None,
-        (system, _) => {
-            let field = if system.is_some() { "external_ref" } else { "source_system" };
-            return Err(ApiError::field(
-                field,
-                "required",
-                "source_system and external_ref go together",
-            ));
-        }
-    };
+    let external = external_ref(b.source_system, b.external_ref)?;
     let intake = Intake {
         kind: b.kind,
         channel: b.channel,
@@ -186,21 +191,10 @@ pub async fn list_complaints(
         channel: q.channel,
         department_id: text_filter("department_id", q.department_id, 64)?,
         q: text_filter("q", q.q, 100)?.filter(|t| !t.trim().is_empty()),
-        external: match (
+        external: external_ref(
             text_filter("source_system", q.source_system, 64)?,
             text_filter("external_ref", q.external_ref, 128)?,
-        ) {
-            (Some(system), Some(reference)) => Some((system, reference)),
-            (None, None) => None,
-            (system, _) => {
-                let field = if system.is_some() { "external_ref" } else { "source_system" };
-                return Err(ApiError::field(
-                    field,
-                    "required",
-                    "source_system and external_ref go together",
-                ));
-            }
-        },
+        )?,
     };
     let (scope, now, caller) =
         (ctx.caller.scope(Permission::ComplaintsRead)?, ctx.now(), ctx.caller.clone());
