@@ -283,9 +283,21 @@ async fn twenty_transitions_with_one_etag_make_one_change(backend: Backend) {
         futures_util::future::join_all(sends).await.iter().map(|r| r.status().as_u16()).collect();
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 19, "{statuses:?}");
+    // The same for changes: 20 PATCHes of version 2, one wins.
+    let path = format!("/api/v1/complaints/{}", id(&c));
+    let bodies: Vec<Value> = (0..20).map(|i| json!({"amount_claimed_fen": 50_000 + i})).collect();
+    let sends = bodies.iter().map(|b| app.patch(&path, &cs, 2, b));
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(sends).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 19, "{statuses:?}");
     let events: Value =
         app.get(&format!("/api/v1/complaints/{}/events", id(&c)), &cs).await.json().await.unwrap();
-    assert_eq!(events["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        events["items"].as_array().unwrap().len(),
+        3,
+        "received, one transition, one change"
+    );
 }
 
 /// Acceptance 5: a specialist of project A neither reads, lists nor acts on project B's
@@ -314,6 +326,13 @@ async fn a_project_user_never_reaches_another_projects_complaints(backend: Backe
     .await;
     let path = format!("/api/v1/complaints/{}", id(&in_b));
     assert_problem(app.get(&path, &a_user).await, 404, "not_found").await;
+    let problem_b = app
+        .create("/api/v1/problems", &cs, json!({"project_id": o.projects[1], "title": "B区渗水"}))
+        .await;
+    let res = app.get(&format!("/api/v1/problems/{}", id(&problem_b)), &a_user).await;
+    assert_problem(res, 404, "not_found").await;
+    let problems: Value = app.get("/api/v1/problems", &a_user).await.json().await.unwrap();
+    assert_eq!(problems["items"], json!([]));
     assert_problem(app.get(&format!("{path}/events"), &a_user).await, 404, "not_found").await;
     let res = act(&app, &a_user, &in_b, json!({"action": "write_ticket"})).await;
     assert_problem(res, 404, "not_found").await;

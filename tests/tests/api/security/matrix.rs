@@ -55,6 +55,26 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             Some(json!({"action": "report_progress", "message": format!("进度 {role}")})),
             P::ComplaintsWork,
         ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/complaints/{complaint}"),
+            Some(json!({"description": format!("补充 {role}")})),
+            P::ComplaintsWork,
+        ),
+        op(
+            Method::POST,
+            format!("/api/v1/complaints/{complaint}/notes"),
+            Some(json!({"text": format!("备注 {role}")})),
+            P::ComplaintsWork,
+        ),
+        op(Method::GET, "/api/v1/problems", None, P::ComplaintsRead),
+        op(
+            Method::POST,
+            "/api/v1/problems",
+            Some(json!({"project_id": f.project, "title": format!("共性问题 {role}")})),
+            P::ComplaintsWork,
+        ),
+        op(Method::GET, "/api/v1/customer-events", None, P::ComplaintsRead),
         op(Method::GET, "/api/v1/org/companies", None, P::OrgRead),
         op(
             Method::POST,
@@ -112,7 +132,7 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
 
 async fn send(app: &TestApp, token: &str, op: &Operation) -> u16 {
     let mut req = app.http.request(op.method.clone(), app.url(&op.path)).bearer_auth(token);
-    if op.method == Method::PUT
+    if [Method::PUT, Method::PATCH].contains(&op.method)
         || op.path.ends_with("/erasure")
         || op.path.ends_with("/transitions")
     {
