@@ -37,7 +37,7 @@ fuzz_backend() {
     -d "{\"username\":\"fuzzer\",\"password\":\"$password\"}" | .venv/bin/python -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
   # One record of every kind, so by-id operations reach real records (schemathesis.toml).
   eval "$(.venv/bin/python tools/fuzz_seed.py "http://127.0.0.1:$port" "$token")"
-  .venv/bin/st run "http://127.0.0.1:$port/openapi.json" \
+  SCHEMATHESIS_HOOKS=tools/fuzz_hooks.py .venv/bin/st run "http://127.0.0.1:$port/openapi.json" \
     --checks all --seed "$SEED" --max-examples "$EXAMPLES" \
     --workers 1 --no-color --header "Authorization: Bearer $token" \
     || { echo "kefu log ($backend):"; tail -n 50 "$work/$backend.log"; return 1; }
