@@ -144,6 +144,7 @@ CREATE TABLE work_orders (
     deadline           TIMESTAMP NULL,
     failures           TEXT NOT NULL DEFAULT '{}',
     disqualified       TEXT NOT NULL DEFAULT '[]',
+    due_at             TIMESTAMP NULL,
     created_at         TIMESTAMP NOT NULL,
     updated_at         TIMESTAMP NOT NULL,
     version            BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1)
@@ -151,6 +152,7 @@ CREATE TABLE work_orders (
 CREATE INDEX work_orders_group ON work_orders (group_id, id);
 CREATE INDEX work_orders_department ON work_orders (department_id, state, id);
 CREATE INDEX work_orders_complaint ON work_orders (complaint_id, id);
+CREATE INDEX work_orders_due ON work_orders (group_id, due_at);
 
 -- Photos, scans, recordings: the bytes live in the attachment store, named by their key.
 CREATE TABLE attachments (

@@ -173,6 +173,7 @@ pub fn catalogue() -> Vec<Published> {
         published::<complaint::CallbackMethod>(),
         published::<complaint::ApologyMeans>(),
         published::<work_order::WorkOrderState>(),
+        published::<work_order::WarrantyCover>(),
         published::<work_order::WorkOrderAction>(),
     ]
 }

@@ -37,6 +37,9 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "me", description = "The signed-in user"),
         (name = "policies", description = "The SLA policy (时限策略): clocks of RULES.md §3 as versioned data"),
         (name = "calendars", description = "Business calendars (工作日历): working hours, holiday schedules, and the due-date calculator"),
+        (name = "complaints", description = "Complaints (投诉), early warnings and front-desk requests: intake, grading, states, clocks, timeline; shared problems and major customer events"),
+        (name = "work-orders", description = "Work orders (工作联系单) to departments: reply within R-T-7, approval, rectification, acceptance"),
+        (name = "contractors", description = "Contractors (施工单位): warranty deposits and warranty ends (R-WO-6)"),
     )
 )]
 struct ApiDoc;

@@ -59,12 +59,13 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 5] = [
+const VERSIONED: [&str; 6] = [
     "update_calendar",
     "delete_calendar",
     "update_sla_policy",
     "erase_customer",
     "transition_complaint",
+    "transition_work_order",
 ];
 
 fn versioned(op: &Operation) -> bool {

@@ -101,12 +101,12 @@ pub enum ApiError {
     /// An action its record's state does not allow.
     #[error("{action} is not allowed in state {state}")]
     ActionNotAllowed {
-        /// The state.
-        state: kefu_domain::complaint::ComplaintState,
+        /// The state (a complaint's, a work order's).
+        state: &'static str,
         /// The action refused.
-        action: kefu_domain::complaint::ComplaintAction,
+        action: &'static str,
         /// What the state allows.
-        allowed: Vec<kefu_domain::complaint::ComplaintAction>,
+        allowed: Vec<&'static str>,
     },
     /// A change without `If-Match`.
     #[error("send If-Match with the ETag of the version you read")]
@@ -186,12 +186,12 @@ impl ApiError {
                 _ => Vec::new(),
             },
             state: match self {
-                Self::ActionNotAllowed { state, .. } => Some(state.as_str().to_owned()),
+                Self::ActionNotAllowed { state, .. } => Some((*state).to_owned()),
                 _ => None,
             },
             allowed_actions: match self {
                 Self::ActionNotAllowed { allowed, .. } => {
-                    Some(allowed.iter().map(|a| a.as_str().to_owned()).collect())
+                    Some(allowed.iter().map(|a| (*a).to_owned()).collect())
                 }
                 _ => None,
             },

@@ -11,6 +11,7 @@ pub mod backup;
 pub mod calendars;
 pub mod clients;
 pub mod complaints;
+pub mod contractors;
 pub mod customers;
 pub mod db;
 pub mod error;

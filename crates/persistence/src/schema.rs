@@ -404,6 +404,7 @@ diesel::table! {
         deadline -> Nullable<Timestamp>,
         failures -> Text,
         disqualified -> Text,
+        due_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,

@@ -23,3 +23,4 @@ mod rules;
 mod security;
 mod upgrade;
 mod users;
+mod work_orders;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod calendars;
 pub mod clients;
 pub mod complaints;
+pub mod contractors;
 pub mod customers;
 pub mod grants;
 pub mod groups;
@@ -42,6 +43,14 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(complaints::events::get_problem)
         .service(complaints::events::list_customer_events)
         .service(complaints::events::get_customer_event)
+        .service(complaints::work_orders::create_work_order)
+        .service(complaints::work_orders::list_work_orders)
+        .service(complaints::work_orders::get_work_order)
+        .service(complaints::work_orders::transition_work_order)
+        .service(contractors::create_contractor)
+        .service(contractors::list_contractors)
+        .service(contractors::get_contractor)
+        .service(contractors::update_contractor)
         .service(groups::create_group)
         .service(groups::list_groups)
         .service(groups::get_group)

@@ -8,6 +8,7 @@ pub mod customer_events;
 pub mod intake;
 pub mod read;
 pub mod transitions;
+pub mod work_orders;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;

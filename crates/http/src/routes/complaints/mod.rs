@@ -3,6 +3,7 @@
 
 pub mod dto;
 pub mod events;
+pub mod work_orders;
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -55,7 +56,11 @@ impl From<TransitionError> for ApiError {
     fn from(e: TransitionError) -> Self {
         match e {
             TransitionError::Lifecycle(LifecycleError::NotAllowed { state, action, allowed }) => {
-                ApiError::ActionNotAllowed { state, action, allowed }
+                ApiError::ActionNotAllowed {
+                    state: state.as_str(),
+                    action: action.as_str(),
+                    allowed: allowed.iter().map(|a| a.as_str()).collect(),
+                }
             }
             TransitionError::Lifecycle(LifecycleError::Invalid(problems)) => invalid(problems),
             TransitionError::Store(e) => e.into(),
