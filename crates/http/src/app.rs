@@ -129,10 +129,10 @@ pub fn build(
         .app_data(web::Data::new(BodyLimit(parts.body_limit)))
         .app_data(web::Data::new(BodyTimeout(parts.request_timeout)))
         .app_data(web::PayloadConfig::new(parts.body_limit))
-        .app_data(
-            web::QueryConfig::default()
-                .error_handler(|e, _| ApiError::field("query", "invalid", e.to_string()).into()),
-        )
+        .app_data(web::QueryConfig::default().error_handler(|e, req| {
+            let message = e.to_string();
+            ApiError::field(query_field(req.query_string(), &message), "invalid", message).into()
+        }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .wrap(from_fn(crate::idempotency::idempotency))
         .wrap(from_fn(crate::head::head_as_get))
@@ -173,4 +173,58 @@ async fn unmatched(
         Some(methods) => ApiError::MethodNotAllowed(methods),
         None => ApiError::NotFound,
     })
+}
+
+/// The query parameter a query-string error is about: the one whose value an `unknown variant`
+/// message names (`?sort=urgency`), else `query`.
+fn query_field<'a>(query: &'a str, message: &str) -> &'a str {
+    const UNKNOWN: &str = "unknown variant `";
+    let named = message
+        .find(UNKNOWN)
+        .and_then(|at| message[at + UNKNOWN.len()..].split('`').next())
+        .filter(|v| !v.is_empty());
+    let Some(value) = named else { return "query" };
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(_, v)| percent_decoded(v) == value)
+        .map_or("query", |(k, _)| k)
+}
+
+/// A query value as sent, `+` and `%XX` decoded (invalid escapes kept as they are).
+fn percent_decoded(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::query_field;
+
+    #[test]
+    fn an_unknown_variant_names_its_parameter() {
+        let message = "unknown variant `urgency`, expected one of `received_at`, `due`";
+        assert_eq!(query_field("limit=2&sort=urgency", message), "sort");
+        assert_eq!(query_field("state=%E5%BE%85", "unknown variant `待`, expected `x`"), "state");
+        assert_eq!(query_field("limit=x", "invalid digit found in string"), "query");
+    }
 }

@@ -19,6 +19,64 @@ both_backends! {
     r_evt_1_ten_households_open_exactly_one_customer_event => r_evt_1_ten_households_open_exactly_one_customer_event;
     r_evt_2_a_large_amount_opens_a_customer_event_alone => r_evt_2_a_large_amount_opens_a_customer_event_alone;
     a_major_complaint_walks_through_plan_rectification_and_acceptance => a_major_complaint_walks_through_plan_rectification_and_acceptance;
+    lists_filter_by_problem_and_overdue_and_sort_by_received_and_due => lists_filter_by_problem_and_overdue_and_sort_by_received_and_due;
+}
+
+/// Every id of a list, page after page of `limit` items through the cursors.
+async fn all_ids(app: &TestApp, token: &str, query: &str, limit: usize) -> Vec<String> {
+    let (mut out, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let mut path = format!("/api/v1/complaints?{query}&limit={limit}");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page: Value = app.get(&path, token).await.json().await.unwrap();
+        out.extend(kefu_tests::api::ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return out,
+        }
+    }
+}
+
+/// The list's `problem_id` and `overdue` filters; `sort=received_at`, `-received_at` and `due`
+/// (the earliest running clock first), page after page without repeats or gaps.
+async fn lists_filter_by_problem_and_overdue_and_sort_by_received_and_due(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let problem = app
+        .create("/api/v1/problems", &cs, json!({"project_id": o.projects[0], "title": "外墙渗水"}))
+        .await;
+    let body = |received: &str| {
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "渗水", "received_at": received})
+    };
+    // Written tickets (R-T-1, 30 working minutes) due 9/29 10:30, 9/30 17:30 and 9/30 09:30.
+    let first = id(&receive(&app, &cs, body("2026-09-29T10:00:00+08:00")).await);
+    let mut named = body("2026-09-30T17:00:00+08:00");
+    named["problem_id"] = json!(id(&problem));
+    let last = id(&receive(&app, &cs, named).await);
+    let middle = id(&receive(&app, &cs, body("2026-09-30T09:00:00+08:00")).await);
+    let of_problem = all_ids(&app, &cs, &format!("problem_id={}", id(&problem)), 50).await;
+    assert_eq!(of_problem, vec![last.clone()]);
+    let overdue = all_ids(&app, &cs, "overdue=true", 50).await;
+    assert_eq!(overdue, vec![first.clone(), middle.clone()]);
+    assert_eq!(all_ids(&app, &cs, "overdue=false", 50).await, vec![last.clone()]);
+    let by_received = vec![first.clone(), middle.clone(), last.clone()];
+    assert_eq!(all_ids(&app, &cs, "sort=received_at", 1).await, by_received);
+    let latest_first: Vec<String> = by_received.iter().rev().cloned().collect();
+    assert_eq!(all_ids(&app, &cs, "sort=-received_at", 2).await, latest_first);
+    assert_eq!(all_ids(&app, &cs, "sort=due", 1).await, by_received);
+    // Withdraw the first: no clock of it runs any more, and it sorts last.
+    let c: Value = app.get(&format!("/api/v1/complaints/{first}"), &cs).await.json().await.unwrap();
+    step(&app, &cs, &c, json!({"action": "withdraw", "reason": "客户撤回"})).await;
+    let by_due = all_ids(&app, &cs, "sort=due", 2).await;
+    assert_eq!(by_due, vec![middle.clone(), last.clone(), first.clone()]);
+    let bad = app.get("/api/v1/complaints?sort=urgency", &cs).await;
+    let problem = assert_problem(bad, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "sort");
 }
 
 /// R-T-4: an escalated complaint is no longer settled alone (`self_resolve` cancelled, neither

@@ -29,7 +29,7 @@ use crate::{
 pub use changes::{ComplaintPatch, add_note, patch};
 pub use intake::{Intake, IntakeError, receive};
 use read::with_clocks;
-pub use read::{ComplaintFilter, EventRecord, events, get_with_clocks, list};
+pub use read::{ComplaintFilter, ComplaintSort, EventRecord, events, get_with_clocks, list};
 pub use transitions::{TransitionError, transition};
 
 resource!(complaints => Complaint, ComplaintChanges, "complaint" {

@@ -10,7 +10,7 @@ use crate::{
     db::{Conn, DbConnection},
     error::StoreError,
     kit::{ListRequest, Page, page},
-    schema::{complaint_events, complaints},
+    schema::{complaint_events, complaints, sla_clocks},
     scope::Scope,
     sla::clocks::{self, ClockNow},
 };
@@ -66,6 +66,35 @@ pub struct ComplaintFilter {
     pub q: Option<String>,
     /// Only the one with this reference in another system.
     pub external: Option<(String, String)>,
+    /// Only those naming this shared problem.
+    pub problem_id: Option<String>,
+    /// Only those with an open clock past its due (`true`), or with none (`false`).
+    pub overdue: Option<bool>,
+    /// The order of the list.
+    pub sort: ComplaintSort,
+}
+
+/// The order of a complaint list; every order ends with the id, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ComplaintSort {
+    /// As they were recorded (the default).
+    #[default]
+    Recorded,
+    /// Received earliest first.
+    ReceivedAt,
+    /// Received latest first.
+    ReceivedAtDesc,
+    /// The earliest due of an open clock first; those with no open clock last.
+    Due,
+}
+
+/// The earliest due among a complaint's open clocks (as last stored), `NULL` when none runs.
+const NEXT_DUE: &str = "(SELECT MIN(k.due_at) FROM sla_clocks k WHERE k.subject_type = \
+    'complaint' AND k.subject_id = complaints.id AND k.state IN ('running', 'warning', 'breached'))";
+
+fn next_due()
+-> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>> {
+    diesel::dsl::sql(NEXT_DUE)
 }
 
 /// A page of the complaints within reach, each with its clocks as of `now`.
@@ -123,15 +152,123 @@ pub fn list(
                 .filter(complaints::source_system.eq(system.clone()))
                 .filter(complaints::external_ref.eq(reference.clone()));
         }
+        if let Some(problem) = &filter.problem_id {
+            q = q.filter(complaints::problem_id.eq(problem.clone()));
+        }
+        if let Some(overdue) = filter.overdue {
+            let late = sla_clocks::table
+                .filter(sla_clocks::subject_type.eq("complaint"))
+                .filter(sla_clocks::state.eq_any(["running", "warning", "breached"]))
+                .filter(sla_clocks::due_at.lt(now.naive_utc()))
+                .select(sla_clocks::subject_id);
+            q = match overdue {
+                true => q.filter(complaints::id.eq_any(late)),
+                false => q.filter(complaints::id.ne_all(late)),
+            };
+        }
         q
     };
-    let page: Page<Complaint> = page!(&mut *conn, complaints, query, Complaint, req)?;
+    let page: Page<Complaint> = match filter.sort {
+        ComplaintSort::Recorded => page!(&mut *conn, complaints, query, Complaint, req)?,
+        sort => sorted(conn, query, sort, req)?,
+    };
     let ids: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
     let mut clocks = clocks::now_of_many(conn, "complaint", &ids, now)?;
     Ok(page.map(|c| {
         let mine = clocks.remove(&c.id).unwrap_or_default();
         (c, mine)
     }))
+}
+
+/// A page of complaints in another order than recorded: keyset pagination, the cursor being
+/// the last item's id, whose sort value is read again (so a page never repeats or skips a
+/// complaint that did not change meanwhile).
+fn sorted<'a>(
+    conn: &mut DbConnection,
+    query: impl Fn() -> complaints::BoxedQuery<'a, crate::db::MultiBackend>,
+    sort: ComplaintSort,
+    req: &ListRequest,
+) -> Result<Page<Complaint>, StoreError> {
+    use diesel::sql_types::{Bool, Integer, Text, Timestamp};
+    let total = match req.count {
+        true => Some(query().count().get_result::<i64>(conn)?),
+        false => None,
+    };
+    let mut q = query().select(Complaint::as_select());
+    match sort {
+        ComplaintSort::Recorded => unreachable!("recorded order pages by id"),
+        ComplaintSort::ReceivedAt | ComplaintSort::ReceivedAtDesc => {
+            let asc = sort == ComplaintSort::ReceivedAt;
+            if let Some(after) = &req.after {
+                let anchor: Option<NaiveDateTime> = complaints::table
+                    .find(after)
+                    .select(complaints::received_at)
+                    .first(conn)
+                    .optional()?;
+                if let Some(at) = anchor {
+                    let same = complaints::received_at.eq(at);
+                    q = match asc {
+                        true => q.filter(
+                            complaints::received_at
+                                .gt(at)
+                                .or(same.and(complaints::id.gt(after.clone()))),
+                        ),
+                        false => q.filter(
+                            complaints::received_at
+                                .lt(at)
+                                .or(same.and(complaints::id.lt(after.clone()))),
+                        ),
+                    };
+                }
+            }
+            q = match asc {
+                true => q.order((complaints::received_at.asc(), complaints::id.asc())),
+                false => q.order((complaints::received_at.desc(), complaints::id.desc())),
+            };
+        }
+        ComplaintSort::Due => {
+            if let Some(after) = &req.after {
+                let anchor: Option<Option<NaiveDateTime>> = complaints::table
+                    .filter(complaints::id.eq(after))
+                    .select(next_due())
+                    .first(conn)
+                    .optional()?;
+                let after = after.clone();
+                let keyset: crate::scope::Filter<complaints::table> = match anchor {
+                    Some(Some(due)) => Box::new(
+                        diesel::dsl::sql::<Bool>("(")
+                            .sql(NEXT_DUE)
+                            .sql(" > ")
+                            .bind::<Timestamp, _>(due)
+                            .sql(" OR (")
+                            .sql(NEXT_DUE)
+                            .sql(" = ")
+                            .bind::<Timestamp, _>(due)
+                            .sql(" AND complaints.id > ")
+                            .bind::<Text, _>(after)
+                            .sql(") OR ")
+                            .sql(NEXT_DUE)
+                            .sql(" IS NULL)"),
+                    ),
+                    Some(None) => Box::new(
+                        diesel::dsl::sql::<Bool>("(")
+                            .sql(NEXT_DUE)
+                            .sql(" IS NULL AND complaints.id > ")
+                            .bind::<Text, _>(after)
+                            .sql(")"),
+                    ),
+                    None => Box::new(diesel::dsl::sql::<Bool>("1 = 1")),
+                };
+                q = q.filter(keyset);
+            }
+            let last = diesel::dsl::sql::<Integer>("CASE WHEN ")
+                .sql(NEXT_DUE)
+                .sql(" IS NULL THEN 1 ELSE 0 END");
+            q = q.order((last.asc(), next_due().asc(), complaints::id.asc()));
+        }
+    }
+    let rows: Vec<Complaint> = q.limit(req.limit() + 1).load(conn)?;
+    Ok(Page::of(rows, req, total, |c| c.id.as_str()))
 }
 
 /// One entry of a complaint's timeline.

@@ -297,6 +297,20 @@ pub struct TransitionRequest {
     pub message: Option<String>,
 }
 
+/// The order of a complaint list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+pub enum ComplaintOrder {
+    /// Received earliest first.
+    #[serde(rename = "received_at")]
+    ReceivedAt,
+    /// Received latest first.
+    #[serde(rename = "-received_at")]
+    ReceivedAtDesc,
+    /// The earliest due of a running clock first; those without one last.
+    #[serde(rename = "due")]
+    Due,
+}
+
 /// One entry of a complaint's timeline.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintEventView {
@@ -367,6 +381,14 @@ list_query!(
         /// With `source_system`.
         #[param(max_length = 128)]
         external_ref: Option<String>,
+        /// Only those naming this shared problem.
+        #[param(max_length = 64)]
+        problem_id: Option<String>,
+        /// Only those with a running clock past its due (`true`), or with none (`false`).
+        overdue: Option<bool>,
+        /// The order: `received_at` (earliest first), `-received_at` (latest first), `due` (the
+        /// most urgent open clock first, those without one last); default as recorded.
+        sort: Option<ComplaintOrder>,
     }
 );
 

@@ -14,16 +14,16 @@ use kefu_domain::{
 };
 use kefu_persistence::{
     complaints::{
-        self, Complaint, ComplaintFilter, ComplaintPatch, EventRecord, Intake, IntakeError,
-        TransitionError,
+        self, Complaint, ComplaintFilter, ComplaintPatch, ComplaintSort, EventRecord, Intake,
+        IntakeError, TransitionError,
     },
     scope::Scope,
     sla::ClockNow,
 };
 
 use self::dto::{
-    ComplaintEventView, ComplaintEvents, ComplaintPage, ComplaintPatchBody, ComplaintQuery,
-    ComplaintView, NewComplaint, NewNote, TransitionRequest,
+    ComplaintEventView, ComplaintEvents, ComplaintOrder, ComplaintPage, ComplaintPatchBody,
+    ComplaintQuery, ComplaintView, NewComplaint, NewNote, TransitionRequest,
 };
 use super::calendars::instant_param;
 use crate::{
@@ -200,6 +200,14 @@ pub async fn list_complaints(
             text_filter("source_system", q.source_system, 64)?,
             text_filter("external_ref", q.external_ref, 128)?,
         )?,
+        problem_id: text_filter("problem_id", q.problem_id, 64)?,
+        overdue: q.overdue,
+        sort: match q.sort {
+            None => ComplaintSort::Recorded,
+            Some(ComplaintOrder::ReceivedAt) => ComplaintSort::ReceivedAt,
+            Some(ComplaintOrder::ReceivedAtDesc) => ComplaintSort::ReceivedAtDesc,
+            Some(ComplaintOrder::Due) => ComplaintSort::Due,
+        },
     };
     let (scope, now, caller) =
         (ctx.caller.scope(Permission::ComplaintsRead)?, ctx.now(), ctx.caller.clone());
