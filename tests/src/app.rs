@@ -53,6 +53,8 @@ pub async fn spawn_app_with(
         let mut settings = Settings::load(None, |_| None).unwrap();
         settings.database_url = test_db.url.clone();
         settings.bootstrap_admin_password = Some(Secret::new(ADMIN_PASSWORD));
+        settings.attachment_dir =
+            std::env::temp_dir().join(format!("kefu-attachments-{}", uuid::Uuid::now_v7()));
         tune(&mut settings);
         (test_db, settings, Arc::new(ManualClock::new(default_start())))
     })

@@ -25,6 +25,7 @@ use crate::{
     rate_limit::{Limiters, rate_limit},
     routes,
     state::AppState,
+    storage::AttachmentStore,
 };
 
 /// Paths served outside the documented API.
@@ -60,6 +61,8 @@ pub struct AppParts {
     pub cors_origins: Arc<[String]>,
     /// The rate-limit buckets, when limits are on; shared by all workers.
     pub limiters: Option<web::Data<Limiters>>,
+    /// Where complaint attachments are kept.
+    pub attachments: web::Data<AttachmentStore>,
 }
 
 impl AppParts {
@@ -76,6 +79,10 @@ impl AppParts {
             request_timeout: settings.request_timeout,
             cors_origins: settings.cors_origins.clone().into(),
             limiters: settings.rate_limit.map(|limit| web::Data::new(Limiters::new(limit))),
+            attachments: web::Data::new(AttachmentStore::new(
+                &settings.attachment_dir,
+                settings.attachment_limit,
+            )),
         }
     }
 }
@@ -128,6 +135,7 @@ pub fn build(
         .app_data(parts.routes)
         .app_data(web::Data::new(BodyLimit(parts.body_limit)))
         .app_data(web::Data::new(BodyTimeout(parts.request_timeout)))
+        .app_data(parts.attachments)
         .app_data(web::PayloadConfig::new(parts.body_limit))
         .app_data(web::QueryConfig::default().error_handler(|e, req| {
             let message = e.to_string();

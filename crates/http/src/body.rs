@@ -84,7 +84,9 @@ impl FromRequest for RawBody {
 /// Reads a whole body: 413 past `limit` bytes, 408 when it has not all arrived within
 /// `timeout` (a client that stops sending never holds a worker or a shutdown).
 pub async fn read_limited(
-    payload: &mut Payload,
+    payload: &mut (
+             impl futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> + Unpin
+         ),
     limit: usize,
     timeout: std::time::Duration,
 ) -> Result<web::BytesMut, ApiError> {
@@ -102,9 +104,22 @@ pub async fn read_limited(
     actix_web::rt::time::timeout(timeout, read).await.map_err(|_| ApiError::RequestTimeout)?
 }
 
-/// The body limit and time bound configured for this app.
+/// What a multipart form may carry beyond its file: boundaries, part headers.
+pub const MULTIPART_OVERHEAD: usize = 64 << 10;
+
+/// The body limit and time bound configured for this app: an upload (`multipart/form-data`)
+/// may carry an attachment of `KEFU_ATTACHMENT_LIMIT`, anything else `KEFU_BODY_LIMIT`.
 pub fn bounds(req: &HttpRequest) -> (usize, std::time::Duration) {
-    let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+    let multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let attachments = req.app_data::<web::Data<crate::storage::AttachmentStore>>();
+    let limit = match (multipart, attachments) {
+        (true, Some(store)) => store.max_bytes + MULTIPART_OVERHEAD,
+        _ => req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0),
+    };
     let timeout = req
         .app_data::<web::Data<BodyTimeout>>()
         .map_or(std::time::Duration::from_secs(30), |t| t.0);

@@ -1,6 +1,11 @@
 //! Settings: `KEFU_*` environment variables over an optional `kefu.toml`.
 
-use std::{fmt, path::Path, str::FromStr, time::Duration};
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use kefu_persistence::DatabaseUrl;
 use serde::Deserialize;
@@ -55,6 +60,8 @@ struct FileSettings {
     request_timeout: Option<u64>,
     cors_origins: Option<Vec<String>>,
     rate_limit: Option<String>,
+    attachment_dir: Option<PathBuf>,
+    attachment_limit: Option<usize>,
 }
 
 /// kefu's settings, resolved.
@@ -83,6 +90,11 @@ pub struct Settings {
     /// `KEFU_RATE_LIMIT`: requests per address and per bearer token (`600/min`, `20/s`,
     /// `10000/h`); off by default.
     pub rate_limit: Option<RateLimit>,
+    /// `KEFU_ATTACHMENT_DIR`: the folder complaint attachments are kept in (default
+    /// `data/attachments`).
+    pub attachment_dir: PathBuf,
+    /// `KEFU_ATTACHMENT_LIMIT`: the largest attachment in bytes (default 20 MiB).
+    pub attachment_limit: usize,
 }
 
 /// Every setting with its default, for `kefu serve --help` and the README.
@@ -98,6 +110,8 @@ Settings (environment, or the same key in lower case in kefu.toml; the environme
   KEFU_REQUEST_TIMEOUT           seconds for a request's head, then body   [default: 30]
   KEFU_CORS_ORIGINS              browser origins allowed, comma-separated  [default: none]
   KEFU_RATE_LIMIT                per address and per token, e.g. 600/min   [default: off]
+  KEFU_ATTACHMENT_DIR            folder of complaint attachments           [default: data/attachments]
+  KEFU_ATTACHMENT_LIMIT          largest attachment, bytes                 [default: 20971520]
   KEFU_CONFIG                    the settings file                         [default: ./kefu.toml if present]
   RUST_LOG                       log filter                                [default: info]";
 
@@ -214,7 +228,23 @@ impl Settings {
                     .map_err(|reason| SettingsError::Invalid { name: "KEFU_RATE_LIMIT", reason })?,
             ),
         };
+        let attachment_dir = env("KEFU_ATTACHMENT_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or(file.attachment_dir)
+            .unwrap_or_else(|| PathBuf::from("data/attachments"));
+        let attachment_limit = match env("KEFU_ATTACHMENT_LIMIT").filter(|v| !v.is_empty()) {
+            Some(v) => {
+                v.parse().ok().filter(|n: &usize| *n > 0).ok_or_else(|| SettingsError::Invalid {
+                    name: "KEFU_ATTACHMENT_LIMIT",
+                    reason: format!("{v:?} is not a positive number of bytes"),
+                })?
+            }
+            None => file.attachment_limit.unwrap_or(20 << 20),
+        };
         Ok(Self {
+            attachment_dir,
+            attachment_limit,
             database_url,
             listen,
             bootstrap_admin_password: env("KEFU_BOOTSTRAP_ADMIN_PASSWORD")

@@ -26,6 +26,7 @@ pub mod respond;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod time;
 pub mod transport;

@@ -3,6 +3,7 @@
 // Test code: a failed step should stop the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attachments;
 mod audit;
 mod auth;
 mod calendars;
@@ -20,6 +21,7 @@ mod org;
 mod persistence;
 mod privacy;
 mod rules;
+mod rules_complaints;
 mod security;
 mod upgrade;
 mod users;

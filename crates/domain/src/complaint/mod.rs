@@ -18,6 +18,7 @@
 //! nothing.
 
 mod access;
+pub mod attachment;
 mod command;
 mod customer_event;
 mod error;

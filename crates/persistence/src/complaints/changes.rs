@@ -241,6 +241,10 @@ pub fn patch(
         )?;
         let complaint = find(conn, read, id)?;
         enqueue(conn, &complaint, "complaint.updated", payload, now)?;
+        if regraded {
+            let grading = &policy.policy.0.grading;
+            super::customer_events::settle_alone(conn, &complaint, grading, now)?;
+        }
         Ok(super::with_clocks(conn, read, id, now)?)
     })
 }

@@ -263,8 +263,8 @@ fn join(
 }
 
 /// After a complaint naming `problem_id` was inserted (the problem's row taken first): counts
-/// the problem's distinct households and opens or joins its customer event (R-EVT-1). Then, for
-/// a complaint in no event yet, the R-EVT rules of the complaint alone (R-EVT-2/3/4).
+/// the problem's distinct households and opens or joins its customer event (R-EVT-1). Then, if
+/// the complaint is in no event yet, the R-EVT rules of the complaint alone (R-EVT-2/3/4).
 pub(crate) fn settle(
     conn: &mut DbConnection,
     complaint: &Complaint,
@@ -303,6 +303,21 @@ pub(crate) fn settle(
                 }
             }
         }
+    }
+    let current: Complaint =
+        complaints::table.find(&complaint.id).select(Complaint::as_select()).first(conn)?;
+    settle_alone(conn, &current, grading, now)
+}
+
+/// For a complaint in no customer event yet: opens one of its own when its amount (R-EVT-2),
+/// media (R-EVT-3) or litigation (R-EVT-4) calls for it — at intake, or when a change adds them.
+pub(crate) fn settle_alone(
+    conn: &mut DbConnection,
+    complaint: &Complaint,
+    grading: &GradingPolicy,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if complaint.customer_event_id.is_some() {
         return Ok(());
     }
     let alone = grading.opens_customer_event(&Facts {

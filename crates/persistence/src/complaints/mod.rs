@@ -3,6 +3,7 @@
 //! row (a compare-and-swap once it exists), its timeline event, its clocks, its outbox row and
 //! its audit event commit together ([`intake`], [`transitions`]).
 
+pub mod attachments;
 pub mod changes;
 pub mod customer_events;
 pub mod intake;

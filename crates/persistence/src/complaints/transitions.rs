@@ -15,6 +15,7 @@ use super::{
     is_active_member, stale, timeline,
 };
 use crate::{
+    audit::Actor,
     db::{Conn, transaction},
     error::StoreError,
     ids::to_db,
@@ -76,6 +77,17 @@ pub fn transition(
             }
             _ => current.owner_id.clone(),
         };
+        // R-IN-3: whoever opens the ticket owns and tracks it, and calls back unless someone
+        // else was named for the callback.
+        let (mut tracker, mut callback_owner) =
+            (current.tracker_id.clone(), current.callback_owner_id.clone());
+        let mut owner = owner;
+        if let (Command::WriteTicket, Actor::User(writer)) = (command, write.actor()) {
+            if callback_owner == tracker {
+                callback_owner = writer.clone();
+            }
+            (owner, tracker) = (writer.clone(), writer.clone());
+        }
         let changed = diesel::update(
             complaints::table
                 .filter(complaints::id.eq(id))
@@ -85,6 +97,8 @@ pub fn transition(
             complaints::state.eq(done.to.as_str()),
             complaints::paused_from.eq(done.paused_from.map(|s| s.as_str())),
             complaints::owner_id.eq(&owner),
+            complaints::tracker_id.eq(&tracker),
+            complaints::callback_owner_id.eq(&callback_owner),
             complaints::updated_at.eq(to_db(now)),
             complaints::version.eq(complaints::version + 1),
         ))

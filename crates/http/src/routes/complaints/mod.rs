@@ -1,6 +1,7 @@
 //! Complaints (投诉), early warnings and front-desk requests: intake, the list, one complaint
 //! with its clocks, its transitions and its timeline (RULES.md §1–§4).
 
+pub mod attachments;
 pub mod dto;
 pub mod events;
 pub mod work_orders;
