@@ -59,13 +59,14 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 6] = [
+const VERSIONED: [&str; 7] = [
     "update_calendar",
     "delete_calendar",
     "update_sla_policy",
     "erase_customer",
     "transition_complaint",
     "transition_work_order",
+    "report_customer_event",
 ];
 
 fn versioned(op: &Operation) -> bool {

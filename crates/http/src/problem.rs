@@ -255,6 +255,7 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden => Self::Forbidden,
             StoreError::StaleVersion { current } => Self::StaleVersion(current),
             StoreError::Conflict(what) => Self::Conflict(what),
+            StoreError::Invalid { field, message } => Self::field(&field, "unknown", message),
             StoreError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
                 Self::Unavailable

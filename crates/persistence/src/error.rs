@@ -27,6 +27,15 @@ pub enum StoreError {
     /// A stored document could not be read or written.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A field names something that does not exist where it must (a department of another
+    /// company): a 422 naming the field.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field, as the API names it.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl From<diesel::result::Error> for StoreError {

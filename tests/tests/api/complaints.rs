@@ -20,6 +20,68 @@ both_backends! {
     r_evt_2_a_large_amount_opens_a_customer_event_alone => r_evt_2_a_large_amount_opens_a_customer_event_alone;
     a_major_complaint_walks_through_plan_rectification_and_acceptance => a_major_complaint_walks_through_plan_rectification_and_acceptance;
     lists_filter_by_problem_and_overdue_and_sort_by_received_and_due => lists_filter_by_problem_and_overdue_and_sort_by_received_and_due;
+    r_rp_5_a_customer_event_is_reported_with_its_complaints => r_rp_5_a_customer_event_is_reported_with_its_complaints;
+}
+
+/// R-RP-5 (and R-EVT content): a major customer event names its complaints and is reported at
+/// once with its event type (from the rules that opened it), description, handling result,
+/// submitting department, author and time; the report needs the event's ETag, a department of
+/// the event's company, and a customer-service worker in reach.
+async fn r_rp_5_a_customer_event_is_reported_with_its_complaints(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "要求退房", "flags": ["litigation"]}),
+    )
+    .await;
+    let event_id = c["customer_event_id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/customer-events/{event_id}");
+    let event: Value = app.get(&path, &cs).await.json().await.unwrap();
+    assert_eq!((&event["complaint_ids"], &event["state"]), (&json!([c["id"]]), &json!("open")));
+    assert_eq!(event["report"], Value::Null);
+    let listed: Value = app.get("/api/v1/customer-events", &cs).await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["complaint_ids"], json!([c["id"]]));
+    let report = |department: &str| {
+        json!({"description": "业主起诉要求退房", "handling_result": "法务部应诉，客服中心持续沟通",
+            "submitting_department_id": department})
+    };
+    let send = |version: Option<i64>, body: Value, token: String| {
+        let mut req =
+            app.http.post(app.url(&format!("{path}/report"))).bearer_auth(token).json(&body);
+        if let Some(v) = version {
+            req = req.header("if-match", format!("\"{v}\""));
+        }
+        req.send()
+    };
+    let missing = send(None, report(&o.departments[0]), cs.clone()).await.unwrap();
+    assert_problem(missing, 428, "precondition_required").await;
+    let other = send(Some(1), report(&o.departments[1]), cs.clone()).await.unwrap();
+    let problem = assert_problem(other, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "submitting_department_id");
+    let (_, auditor) =
+        app.user_with(&admin, "auditor", &[("auditor", "project", Some(&o.projects[0]))]).await;
+    let read_only = send(Some(1), report(&o.departments[0]), auditor).await.unwrap();
+    assert_problem(read_only, 403, "forbidden").await;
+    let (_, elsewhere) = app
+        .user_with(&admin, "elsewhere", &[("cs_manager", "project", Some(&o.projects[1]))])
+        .await;
+    assert_problem(app.get(&path, &elsewhere).await, 404, "not_found").await;
+    let done = send(Some(1), report(&o.departments[0]), cs.clone()).await.unwrap();
+    assert_eq!(done.status(), 200);
+    let done: Value = done.json().await.unwrap();
+    assert_eq!((&done["state"], &done["version"]), (&json!("reported"), &json!(2)));
+    assert_eq!(done["report"]["event_types"], json!(["litigation"]));
+    assert_eq!(done["report"]["submitting_department_id"], json!(o.departments[0]));
+    assert_eq!(done["report"]["reported_at"], "2026-09-30T17:00:00+08:00");
+    let me: Value = app.get("/api/v1/me", &cs).await.json().await.unwrap();
+    assert_eq!(done["report"]["author_id"], me["id"]);
+    let stale = send(Some(1), report(&o.departments[0]), cs.clone()).await.unwrap();
+    assert_problem(stale, 412, "stale_version").await;
 }
 
 /// Every id of a list, page after page of `limit` items through the cursors.

@@ -179,6 +179,145 @@ pub fn list(
     page!(conn.raw(), customer_events, query, CustomerEvent, req)
 }
 
+/// The complaints of each of `events`, oldest first, by event id (one query).
+pub fn members(
+    conn: &mut Conn,
+    events: &[&str],
+) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+    let rows: Vec<(Option<String>, String)> = complaints::table
+        .filter(complaints::customer_event_id.eq_any(events))
+        .order(complaints::id.asc())
+        .select((complaints::customer_event_id, complaints::id))
+        .load(conn.raw())?;
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (event, complaint) in rows {
+        out.entry(event.unwrap_or_default()).or_default().push(complaint);
+    }
+    Ok(out)
+}
+
+/// A customer event within reach with its complaints.
+pub fn get_with_members(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: &str,
+) -> Result<(CustomerEvent, Vec<String>), StoreError> {
+    let event = find(conn.raw(), scope, id)?;
+    let mut members = members(conn, &[id])?;
+    Ok((event, members.remove(id).unwrap_or_default()))
+}
+
+/// The report of a major customer event (重大客户事件报告, R-RP-5): what 000 annex 2 asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct EventReport {
+    /// The kinds of event, from the rules that opened it: `group_complaint` (R-EVT-1),
+    /// `large_loss` (R-EVT-2), `media` (R-EVT-3), `litigation` (R-EVT-4).
+    pub event_types: Vec<String>,
+    /// What happened.
+    pub description: String,
+    /// How it was handled, and where it stands.
+    pub handling_result: String,
+    /// The department that submits it.
+    pub submitting_department_id: String,
+    /// Who wrote it (a user or client id).
+    pub author_id: Option<String>,
+    /// When it was submitted.
+    pub reported_at: DateTime<Utc>,
+}
+
+/// The kind of event a rule opening one stands for.
+fn event_type(rule: &str) -> &'static str {
+    match rule {
+        "R-EVT-1" => "group_complaint",
+        "R-EVT-2" => "large_loss",
+        "R-EVT-3" => "media",
+        "R-EVT-4" => "litigation",
+        _ => "other",
+    }
+}
+
+/// Submits (or submits again, corrected) the report of a customer event visible under `read`
+/// and within `write`, if still at `expected`: the event is `reported` afterwards. 404, 403,
+/// 412; 409 once closed; 422 for a department not of the event's company.
+pub fn report(
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
+    id: &str,
+    expected: crate::kit::Expected,
+    (description, handling_result, department_id): (&str, &str, &str),
+    now: DateTime<Utc>,
+) -> Result<(CustomerEvent, Vec<String>), StoreError> {
+    use crate::schema::{departments, outbox};
+    let found = transaction(conn.raw(), |conn| {
+        let current = find(conn, read, id)?;
+        if let crate::kit::Expected::Version(v) = expected
+            && v != current.version
+        {
+            return Err(StoreError::StaleVersion { current: current.version });
+        }
+        write.require(&place(&current))?;
+        if current.state == "closed" {
+            return Err(StoreError::Conflict("the customer event is closed".to_owned()));
+        }
+        let of_company: i64 = departments::table
+            .filter(departments::id.eq(department_id))
+            .filter(departments::company_id.eq(&current.company_id))
+            .count()
+            .get_result(conn)?;
+        if of_company == 0 {
+            return Err(StoreError::Invalid {
+                field: "submitting_department_id".to_owned(),
+                message: "no such department in the event's company".to_owned(),
+            });
+        }
+        let rules: Vec<String> = serde_json::from_str(&current.rules).unwrap_or_default();
+        let report = EventReport {
+            event_types: rules.iter().map(|r| event_type(r).to_owned()).collect(),
+            description: description.to_owned(),
+            handling_result: handling_result.to_owned(),
+            submitting_department_id: department_id.to_owned(),
+            author_id: write.actor().parts().1.map(str::to_owned),
+            reported_at: now,
+        };
+        let text =
+            serde_json::to_string(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let changed = diesel::update(
+            customer_events::table
+                .filter(customer_events::id.eq(id))
+                .filter(customer_events::version.eq(current.version)),
+        )
+        .set((
+            customer_events::report.eq(&text),
+            customer_events::state.eq("reported"),
+            customer_events::updated_at.eq(to_db(now)),
+            customer_events::version.eq(customer_events::version + 1),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            let version =
+                customer_events::table.find(id).select(customer_events::version).first(conn)?;
+            return Err(StoreError::StaleVersion { current: version });
+        }
+        let payload = serde_json::to_value(&report).unwrap_or_default();
+        diesel::insert_into(outbox::table)
+            .values((
+                outbox::id.eq(new_id()),
+                outbox::group_id.eq(&current.group_id),
+                outbox::topic.eq("customer_event.reported"),
+                outbox::subject_type.eq("customer_event"),
+                outbox::subject_id.eq(id),
+                outbox::payload.eq(payload.to_string()),
+                outbox::created_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+        let subject = ("customer_event", id);
+        write.audit(conn, now, "customer_event.reported", subject, &place(&current), payload)?;
+        Ok(())
+    });
+    found?;
+    get_with_members(conn, read, id)
+}
+
 /// Opens a customer event for `complaint` (and its problem's other complaints), writing its
 /// outbox row; the event's id.
 fn open(

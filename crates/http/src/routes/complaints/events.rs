@@ -6,7 +6,7 @@ use kefu_domain::access::Permission;
 use kefu_persistence::{
     Conn,
     complaints::customer_events::{
-        self, CustomerEvent,
+        self, CustomerEvent, EventReport,
         problem::{self, Problem},
     },
 };
@@ -17,9 +17,11 @@ use validator::Validate;
 use crate::{
     body::Body,
     ctx::{Ctx, Scopes},
+    etag::IfMatch,
     list::text_filter,
     list_query, page_type,
-    problem::ApiResult,
+    problem::{ApiError, ApiResult},
+    respond::ok,
     time::local,
 };
 
@@ -85,6 +87,7 @@ pub struct NewProblem {
 #[schema(example = json!({"id": "019ab2f1-0000-7000-8000-000000000071", "project_id": "019ab2f1-0000-7000-8000-000000000012",
     "company_id": "019ab2f1-0000-7000-8000-000000000011", "problem_id": "019ab2f1-0000-7000-8000-000000000061",
     "rules": ["R-EVT-1"], "title": "3号楼外墙渗水", "state": "open", "opened_at": "2026-11-23T09:00:00+08:00",
+    "complaint_ids": ["019ab2f1-0000-7000-8000-000000000051"],
     "report": null, "created_at": "2026-11-23T09:00:00+08:00", "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
 pub struct CustomerEventView {
     /// UUIDv7.
@@ -103,8 +106,10 @@ pub struct CustomerEventView {
     pub state: String,
     /// When it opened.
     pub opened_at: DateTime<FixedOffset>,
-    /// Its report (R-RP-5), once written.
-    pub report: Option<String>,
+    /// Its complaints, oldest first.
+    pub complaint_ids: Vec<String>,
+    /// Its report (R-RP-5), once submitted.
+    pub report: Option<EventReportView>,
     /// When it was created.
     pub created_at: DateTime<FixedOffset>,
     /// When it last changed.
@@ -113,9 +118,43 @@ pub struct CustomerEventView {
     pub version: i64,
 }
 
-impl From<CustomerEvent> for CustomerEventView {
-    fn from(e: CustomerEvent) -> Self {
+/// The report of a major customer event (重大客户事件报告, R-RP-5): event type, description,
+/// handling result, submitting department, author, time (000 annex 2).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventReportView {
+    /// The kinds of event, from the rules that opened it: `group_complaint` (R-EVT-1),
+    /// `large_loss` (R-EVT-2), `media` (R-EVT-3), `litigation` (R-EVT-4).
+    pub event_types: Vec<String>,
+    /// What happened.
+    pub description: String,
+    /// How it was handled, and where it stands.
+    pub handling_result: String,
+    /// The department that submits it.
+    pub submitting_department_id: String,
+    /// Who wrote it.
+    pub author_id: Option<String>,
+    /// When it was submitted.
+    pub reported_at: DateTime<FixedOffset>,
+}
+
+impl From<EventReport> for EventReportView {
+    fn from(r: EventReport) -> Self {
         Self {
+            event_types: r.event_types,
+            description: r.description,
+            handling_result: r.handling_result,
+            submitting_department_id: r.submitting_department_id,
+            author_id: r.author_id,
+            reported_at: local(r.reported_at),
+        }
+    }
+}
+
+impl CustomerEventView {
+    /// The view of an event with its complaints.
+    fn new((e, complaint_ids): (CustomerEvent, Vec<String>)) -> Self {
+        Self {
+            complaint_ids,
             id: e.id,
             project_id: e.project_id,
             company_id: e.company_id,
@@ -124,7 +163,11 @@ impl From<CustomerEvent> for CustomerEventView {
             title: e.title,
             state: e.state,
             opened_at: local(e.opened_at),
-            report: e.report,
+            report: e
+                .report
+                .as_deref()
+                .and_then(|r| serde_json::from_str::<EventReport>(r).ok())
+                .map(EventReportView::from),
             created_at: local(e.created_at),
             updated_at: local(e.updated_at),
             version: e.version,
@@ -186,8 +229,19 @@ pub async fn list_customer_events(
     q: web::Query<ByProjectQuery>,
 ) -> ApiResult<web::Json<CustomerEventPage>> {
     let (req, project) = (q.list_request()?, text_filter("project_id", q.project_id.clone(), 64)?);
-    ctx.list(READ, move |conn, scope| customer_events::list(conn, scope, project.as_deref(), &req))
-        .await
+    let scope = ctx.caller.scope(READ)?;
+    let page = ctx
+        .run(move |conn| {
+            let page = customer_events::list(conn, &scope, project.as_deref(), &req)?;
+            let ids: Vec<&str> = page.items.iter().map(|e| e.id.as_str()).collect();
+            let mut members = customer_events::members(conn, &ids)?;
+            Ok(page.map(|e| {
+                let mine = members.remove(&e.id).unwrap_or_default();
+                (e, mine)
+            }))
+        })
+        .await?;
+    Ok(web::Json(CustomerEventPage::from_page(page, CustomerEventView::new)))
 }
 
 /// One major customer event.
@@ -196,10 +250,57 @@ pub async fn list_customer_events(
     responses((status = 200, description = "The customer event; `ETag` is set", body = CustomerEventView)))]
 #[get("/api/v1/customer-events/{id}")]
 pub async fn get_customer_event(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    ctx.one(
-        READ,
-        move |conn, scope| customer_events::get(conn, scope, &id),
-        CustomerEventView::from,
-    )
-    .await
+    let scope = ctx.caller.scope(READ)?;
+    let found =
+        ctx.run(move |conn| Ok(customer_events::get_with_members(conn, &scope, &id)?)).await?;
+    Ok(ok(found.0.version, &CustomerEventView::new(found)))
+}
+
+/// The report of a major customer event (R-RP-5), due at once.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"description": "3号楼12户业主集体投诉外墙渗水，部分业主在论坛发帖",
+    "handling_result": "已与业主代表协商整改方案，施工单位10月20日前完成整改",
+    "submitting_department_id": "019ab2f1-0000-7000-8000-000000000021"}))]
+pub struct NewEventReport {
+    /// What happened.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: String,
+    /// How it was handled, and where it stands.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub handling_result: String,
+    /// The department that submits it, of the event's company.
+    #[schema(min_length = 1, max_length = 64)]
+    pub submitting_department_id: String,
+}
+
+/// Submit the report of a major customer event (with `If-Match`; R-RP-5): its event types come
+/// from the rules that opened it, its author and time from the request. Submitting again
+/// replaces it; the event is `reported`.
+#[utoipa::path(tag = "complaints", operation_id = "report_customer_event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer event id")), request_body = NewEventReport,
+    responses((status = 200, description = "The event with its report; new `ETag`", body = CustomerEventView)))]
+#[post("/api/v1/customer-events/{id}/report")]
+pub async fn report_customer_event(
+    ctx: Ctx,
+    (id, if_match): (web::Path<String>, IfMatch),
+    body: Body<NewEventReport>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    for (field, text) in [("description", &b.description), ("handling_result", &b.handling_result)]
+    {
+        if text.trim().is_empty() {
+            return Err(ApiError::field(field, "blank", "must not be blank"));
+        }
+    }
+    let (read, write) = ctx.caller.scopes(WORK.0, WORK.1)?;
+    let now = ctx.now();
+    let found = ctx
+        .run(move |conn| {
+            let text = (b.description.as_str(), b.handling_result.as_str());
+            let facts = (text.0, text.1, b.submitting_department_id.as_str());
+            Ok(customer_events::report(conn, (&read, &write), &id, if_match.0, facts, now)?)
+        })
+        .await?;
+    Ok(ok(found.0.version, &CustomerEventView::new(found)))
 }
