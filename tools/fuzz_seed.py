@@ -2,7 +2,8 @@
 
 Schemathesis generates ids that name nothing, so by-id operations would only ever answer 404.
 This creates a company, project, building, units, department, customer, user, grant, client,
-group and calendar through the API, and prints `export KEFU_FUZZ_…=id` lines that
+group, calendar, complaint, shared problem, customer event, contractor and work order through
+the API, and prints `export KEFU_FUZZ_…=id` lines that
 schemathesis.toml reads (`${KEFU_FUZZ_COMPANY}`): the fuzzing then reaches real records.
 Usage: fuzz_seed.py BASE_URL TOKEN
 """
@@ -24,6 +25,23 @@ def call(base, token, method, path, body=None):
             return json.loads(res.read() or b"null")
     except urllib.error.HTTPError as e:
         sys.exit(f"fuzz_seed: {method} {path} answered {e.code}: {e.read().decode()}")
+
+
+def upload(base, token, path, name, data):
+    """A multipart upload of one part named `file`."""
+    boundary = "kefu-fuzz-seed-boundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+        f"Content-Type: application/octet-stream\r\n\r\n"
+    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(base + path, data=body, method="POST")
+    req.add_header("Authorization", "Bearer " + token)
+    req.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return json.loads(res.read())
+    except urllib.error.HTTPError as e:
+        sys.exit(f"fuzz_seed: POST {path} answered {e.code}: {e.read().decode()}")
 
 
 def main():
@@ -97,6 +115,29 @@ def main():
          "description": "要求退房 seed", "amount_claimed_fen": 2000000},
     )
     event = call(base, token, "GET", "/api/v1/customer-events")["items"][0]["id"]
+    # A contractor of the group (the fuzzing user keeps them: admin and cs_manager group-wide),
+    # and a work order about the seeded complaint sent to the department of its company. The
+    # fuzzing user also heads that department, so the department's side of a work order (reply,
+    # survey, approval) is reachable too, not only the customer center's.
+    contractor = post(
+        "/api/v1/contractors",
+        {"name": "晋愉建设 seed", "licence": "91140100MA0K000000",
+         "warranty_deposit_fen": 50000000, "warranty_ends_on": "2028-06-30"},
+    )["id"]
+    post(
+        "/api/v1/grants",
+        {"principal_kind": "user", "principal_id": me["id"], "role": "dept_head",
+         "scope_kind": "department", "scope_id": department},
+    )
+    work_order = post(
+        f"/api/v1/complaints/{complaint}/work-orders",
+        {"department_id": department, "request": "请核实卫生间渗水原因 seed",
+         "site_survey": False, "complex": False},
+    )["id"]
+    attachment = upload(
+        base, token, f"/api/v1/complaints/{complaint}/attachments", "photo.jpg",
+        b"\xff\xd8\xff\xe0 a seed photo",
+    )["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -115,6 +156,9 @@ def main():
         "COMPLAINT": complaint,
         "PROBLEM": problem,
         "CUSTOMER_EVENT": event,
+        "CONTRACTOR": contractor,
+        "WORK_ORDER": work_order,
+        "ATTACHMENT": attachment,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

@@ -24,9 +24,18 @@ export type NewCustomer = Schemas["NewCustomerRequest"];
 export type Complaint = Schemas["ComplaintView"];
 export type NewComplaint = Schemas["NewComplaint"];
 export type ComplaintAction = Schemas["TransitionRequest"];
+export type WorkOrder = Schemas["WorkOrderView"];
+export type NewWorkOrder = Schemas["NewWorkOrderBody"];
+export type WorkOrderAction = Schemas["WorkOrderTransitionRequest"];
+export type Contractor = Schemas["ContractorView"];
+export type NewContractor = Schemas["NewContractorBody"];
 
 /** The query parameters of `GET /api/v1/complaints`. */
 export type ComplaintQuery = NonNullable<paths["/api/v1/complaints"]["get"]["parameters"]["query"]>;
+/** The query parameters of `GET /api/v1/work-orders` (a department's queue). */
+export type WorkOrderQuery = NonNullable<paths["/api/v1/work-orders"]["get"]["parameters"]["query"]>;
+/** The query parameters of `GET /api/v1/contractors`. */
+export type ContractorQuery = NonNullable<paths["/api/v1/contractors"]["get"]["parameters"]["query"]>;
 
 /** Every list answers `{ items, next_cursor }`; `next_cursor` is `null` on the last page. */
 export interface Page<T> {
@@ -222,6 +231,55 @@ export function createKefuClient(options: KefuClientOptions) {
     );
   }
 
+  /**
+   * Sends a work order (联系单) about a complaint to a department of the complaint's company;
+   * its reply is due within R-T-7. Safe to retry with an `idempotencyKey`.
+   */
+  function sendWorkOrder(complaintId: string, order: NewWorkOrder, idempotencyKey?: string): Promise<WorkOrder> {
+    return authed(() =>
+      http.POST("/api/v1/complaints/{id}/work-orders", {
+        body: order,
+        params: {
+          path: { id: complaintId },
+          header: idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey },
+        },
+      }),
+    );
+  }
+
+  /** One page of the work orders within reach (a department's queue), each with its clocks. */
+  function listWorkOrders(query: WorkOrderQuery = {}): Promise<Page<WorkOrder>> {
+    return authed(() => http.GET("/api/v1/work-orders", { params: { query } }));
+  }
+
+  /**
+   * Takes an action on a work order as last read: `If-Match` carries its version, so an action
+   * on an order someone else changed meanwhile is refused (412) instead of lost.
+   */
+  function actOnWorkOrder(order: WorkOrder, action: WorkOrderAction): Promise<WorkOrder> {
+    return authed(() =>
+      http.POST("/api/v1/work-orders/{id}/transitions", {
+        params: { path: { id: order.id }, header: { "If-Match": `"${order.version}"` } },
+        body: action,
+      }),
+    );
+  }
+
+  /** One page of the group's contractors, each with whom its warranty covers today. */
+  function listContractors(query: ContractorQuery = {}): Promise<Page<Contractor>> {
+    return authed(() => http.GET("/api/v1/contractors", { params: { query } }));
+  }
+
+  /** Adds a contractor (group-wide `contractors.manage`); safe to retry with a key. */
+  function createContractor(contractor: NewContractor, idempotencyKey?: string): Promise<Contractor> {
+    return authed(() =>
+      http.POST("/api/v1/contractors", {
+        body: contractor,
+        params: { header: idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey } },
+      }),
+    );
+  }
+
   return {
     /** The typed openapi-fetch client underneath, for calls this wrapper does not cover. */
     http,
@@ -237,6 +295,11 @@ export function createKefuClient(options: KefuClientOptions) {
     createComplaint,
     listComplaints,
     act,
+    sendWorkOrder,
+    listWorkOrders,
+    actOnWorkOrder,
+    listContractors,
+    createContractor,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The flow a front end goes through, written against the client: sign in, who am I, create a
- * customer, walk every page of customers, refresh the pair. `tsc` checks it with the rest;
+ * customer, walk every page of customers, receive a complaint and send a work order about it
+ * to a department, keep a contractor, refresh the pair. `tsc` checks it with the rest;
  * compiled, it runs against a live kefu (`runExample("http://127.0.0.1:8080", "admin", pw)`).
  */
 import { createKefuClient, KefuError, type Customer } from "./client.js";
@@ -46,7 +47,36 @@ export async function runExample(
     log(`now ${ticketed.state}; may ${ticketed.allowed_actions.join(", ")}`);
     const open = await kefu.listComplaints({ state: "ticketed", owner_id: "me" });
     log(`my ticketed complaints: ${open.items.length}`);
+
+    // A work order (联系单) goes to a department of the complaint's company.
+    const project = await kefu.http.GET("/api/v1/org/projects/{id}", { params: { path: { id: projectId } } });
+    const companyId = project.data?.company_id;
+    const departments =
+      companyId === undefined
+        ? undefined
+        : await kefu.http.GET("/api/v1/org/departments", { params: { query: { company_id: companyId } } });
+    const department = departments?.data?.items[0];
+    if (department !== undefined) {
+      const order = await kefu.sendWorkOrder(
+        complaint.id,
+        { department_id: department.id, request: "请核实渗水原因并提出整改方案", site_survey: true },
+        `example-work-order-${Date.now()}`,
+      );
+      log(`work order ${order.id} to ${department.name}: ${order.state}, reply due ${order.due_at ?? "-"}`);
+      const apologized = await kefu.actOnWorkOrder(order, { action: "apologize", means: "phone", note: "电话致歉" });
+      log(`work order v${apologized.version}; may ${apologized.allowed_actions.join(", ")}`);
+      const queue = await kefu.listWorkOrders({ department_id: department.id, overdue: false });
+      log(`department queue: ${queue.items.length} on time`);
+    }
   }
+
+  const contractor = await kefu.createContractor(
+    { name: `晋愉建设 ${Date.now()}`, warranty_deposit_fen: 50_000_000, warranty_ends_on: "2028-06-30" },
+    `example-contractor-${Date.now()}`,
+  );
+  log(`contractor ${contractor.name}: warranty covered by ${contractor.warranty_cover}`);
+  const contractors = await kefu.listContractors({ archived: false });
+  log(`current contractors: ${contractors.items.length}`);
 
   const renewed = await kefu.refresh();
   log(`refreshed: new pair ${renewed.refresh_token === pair.refresh_token ? "NOT " : ""}different`);

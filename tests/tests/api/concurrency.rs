@@ -64,6 +64,7 @@ fn patch(path: String, body: fn(usize) -> Value, subject: (&'static str, String)
         "customer" => "customer.updated",
         "user" => "user.updated",
         "group" => "group.updated",
+        "contractor" => "contractor.updated",
         _ => "client.updated",
     };
     Case { method: Method::PATCH, path, body, subject, action }
@@ -91,6 +92,8 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
             json!({"name": "物业前台", "standard_day_minutes": 480}),
         )
         .await;
+    let contractor =
+        id(&app.create("/api/v1/contractors", &admin, json!({"name": "晋愉建设"})).await);
     let me: Value = app.get("/api/v1/me", &admin).await.json().await.unwrap();
     let my_group = me["group_id"].as_str().unwrap().to_owned();
     let policy: Value = app.get("/api/v1/policies/sla", &admin).await.json().await.unwrap();
@@ -130,6 +133,11 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
         ),
         patch(format!("/api/v1/integration-clients/{client}"), named, ("client", client.clone())),
         patch(format!("/api/v1/groups/{}", id(&group)), named, ("group", id(&group))),
+        patch(
+            format!("/api/v1/contractors/{contractor}"),
+            named,
+            ("contractor", contractor.clone()),
+        ),
     ];
     cases.push(Case {
         method: Method::PUT,

@@ -23,7 +23,7 @@ use crate::{
     list::text_filter,
     list_query, page_type,
     problem::{ApiError, ApiResult},
-    time::local,
+    time::{Day, local},
 };
 
 /// Reading contractors, and keeping them.
@@ -102,7 +102,7 @@ pub struct NewContractorBody {
     #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub warranty_deposit_fen: Option<i64>,
     /// The last day of its warranty.
-    pub warranty_ends_on: Option<NaiveDate>,
+    pub warranty_ends_on: Option<Day>,
 }
 
 /// Changes to a contractor; absent fields stay as they are.
@@ -120,7 +120,7 @@ pub struct ContractorPatch {
     #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub warranty_deposit_fen: Option<i64>,
     /// A new warranty end.
-    pub warranty_ends_on: Option<NaiveDate>,
+    pub warranty_ends_on: Option<Day>,
     /// Archive (`true`) or restore (`false`).
     pub archived: Option<bool>,
 }
@@ -150,7 +150,7 @@ pub async fn create_contractor(ctx: Ctx, body: Body<NewContractorBody>) -> ApiRe
         name: b.name,
         licence: b.licence,
         warranty_deposit_fen: b.warranty_deposit_fen.unwrap_or(0),
-        warranty_ends_on: b.warranty_ends_on,
+        warranty_ends_on: b.warranty_ends_on.map(|d| d.0),
     };
     let make = move |conn: &mut Conn, s: Scopes| contractors::create(conn, &s.1, &new, now);
     let view = move |c| ContractorView::new(c, today(now));
@@ -204,10 +204,11 @@ pub async fn update_contractor(
         name: p.name,
         licence: p.licence.map(Some),
         warranty_deposit_fen: p.warranty_deposit_fen,
-        warranty_ends_on: p.warranty_ends_on.map(|d| Some(d.to_string())),
+        warranty_ends_on: p.warranty_ends_on.map(|d| Some(d.0.to_string())),
         archived_at: archive(p.archived, now),
     };
     let change = move |conn: &mut Conn, s: Scopes| {
+        s.1.require_group()?;
         contractors::update(conn, s.pair(), &id, if_match.0, &changes, now)
     };
     ctx.change(CONTRACTORS, change, move |c| ContractorView::new(c, today(now))).await

@@ -3,7 +3,7 @@
 
 use kefu_tests::{
     Backend, TestApp,
-    api::ids,
+    api::{id, ids},
     assert_problem, both_backends,
     org::{Org, org},
     spawn_app,
@@ -14,6 +14,7 @@ both_backends! {
     a_project_grant_sees_its_project_only => a_project_grant_sees_its_project_only;
     a_company_grant_covers_the_company_s_projects => a_company_grant_covers_the_company_s_projects;
     an_admin_of_another_group_gets_404_for_every_resource => an_admin_of_another_group_gets_404_for_every_resource;
+    a_project_user_never_reaches_another_projects_work_orders => a_project_user_never_reaches_another_projects_work_orders;
 }
 
 /// The collection of each kind of record, and the fixture's ids of that kind.
@@ -47,6 +48,72 @@ async fn sees(app: &TestApp, token: &str, collection: &str, all: &[String], visi
     let mut expected: Vec<String> = visible.iter().map(|s| (*s).clone()).collect();
     expected.sort();
     assert_eq!(listed, expected, "list of {collection}");
+}
+
+/// A complaint of project A (company 1) received by a group-wide customer-service manager
+/// `cs` of `admin`'s group, and a work order about it sent to department 1: (complaint id,
+/// work order id).
+async fn complaint_with_order(app: &TestApp, cs: &str, o: &Org) -> (String, String) {
+    let complaint = app
+        .create(
+            "/api/v1/complaints",
+            cs,
+            json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+                "customer_id": o.customers[0], "description": "外墙渗水"}),
+        )
+        .await;
+    let order = app
+        .create(
+            &format!("/api/v1/complaints/{}/work-orders", id(&complaint)),
+            cs,
+            json!({"department_id": o.departments[0], "request": "请核实渗水原因"}),
+        )
+        .await;
+    (id(&complaint), id(&order))
+}
+
+/// `POST /api/v1/work-orders/{order}/transitions` with `If-Match: *`.
+async fn act_on_order(app: &TestApp, token: &str, order: &str, body: &Value) -> reqwest::Response {
+    app.http
+        .post(app.url(&format!("/api/v1/work-orders/{order}/transitions")))
+        .bearer_auth(token)
+        .header("if-match", "*")
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Asserts that `token`, who reaches no work order, neither reads, acts on nor lists `order`
+/// (of `complaint`, sent to `department`): 404 problems without the id, and every list is
+/// empty and counts nothing, whatever the filters say.
+async fn never_reaches_order(app: &TestApp, token: &str, order: &str, of: (&str, &str)) {
+    let (complaint, department) = of;
+    let path = format!("/api/v1/work-orders/{order}");
+    let body = assert_problem(app.get(&path, token).await, 404, "not_found").await;
+    assert!(!body.to_string().contains(order), "no leak in the problem");
+    for action in [
+        json!({"action": "apologize", "means": "phone"}),
+        json!({"action": "reply", "proposal": "越权回复"}),
+        json!({"action": "close", "reason": "越权关闭"}),
+    ] {
+        let res = act_on_order(app, token, order, &action).await;
+        let body = assert_problem(res, 404, "not_found").await;
+        assert!(!body.to_string().contains(order), "no leak in the problem");
+    }
+    for filter in [
+        "".to_owned(),
+        format!("&complaint_id={complaint}"),
+        format!("&department_id={department}"),
+    ] {
+        let page: Value = app
+            .get(&format!("/api/v1/work-orders?limit=200&count=true{filter}"), token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!((&page["items"], &page["total"]), (&json!([]), &json!(0)), "{filter}");
+    }
 }
 
 async fn a_project_grant_sees_its_project_only(backend: Backend) {
@@ -179,9 +246,13 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     .await;
     let b: Value = app.login("other.admin", "other-password").await.json().await.unwrap();
     let b = b["access_token"].as_str().unwrap().to_owned();
+    let (_, cs) = app.user_with(&admin, "a.cs", &[("cs_manager", "group", None)]).await;
+    let (complaint, order) = complaint_with_order(&app, &cs, &o).await;
+    let contractor = app.create("/api/v1/contractors", &admin, json!({"name": "甲建设"})).await;
     let mut everything = kinds(&o);
-    everything.push(("/api/v1/integration-clients", vec![kefu_tests::api::id(&client["client"])]));
-    everything.push(("/api/v1/users", vec![kefu_tests::api::id(&user)]));
+    everything.push(("/api/v1/integration-clients", vec![id(&client["client"])]));
+    everything.push(("/api/v1/users", vec![id(&user)]));
+    everything.push(("/api/v1/contractors", vec![id(&contractor)]));
     let grants: Value = app.get("/api/v1/grants", &admin).await.json().await.unwrap();
     everything.push(("/api/v1/grants", ids(&grants)));
     for (collection, records) in &everything {
@@ -203,4 +274,102 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     let res =
         app.post("/api/v1/org/projects", &b, &json!({"company_id": o.c1, "name": "偷"})).await;
     assert_problem(res, 404, "not_found").await;
+
+    // Work orders and contractors: group B's customer-service manager (who sends, acts on
+    // and keeps them in his own group) reaches none of group A's.
+    let (_, b_cs) = app.user_with(&b, "other.cs", &[("cs_manager", "group", None)]).await;
+    never_reaches_order(&app, &b_cs, &order, (&complaint, &o.departments[0])).await;
+    let res = app
+        .post(
+            &format!("/api/v1/complaints/{complaint}/work-orders"),
+            &b_cs,
+            &json!({"department_id": o.departments[0], "request": "越权发单"}),
+        )
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let path = format!("/api/v1/contractors/{}", id(&contractor));
+    assert_problem(app.get(&path, &b_cs).await, 404, "not_found").await;
+    let res = app.patch(&path, &b_cs, 1, &json!({"name": "乙建设"})).await;
+    assert_problem(res, 404, "not_found").await;
+    // Contractor names are unique within a group, not across groups.
+    let theirs = app.create("/api/v1/contractors", &b_cs, json!({"name": "甲建设"})).await;
+    let listed: Value = app.get("/api/v1/contractors?limit=200", &b_cs).await.json().await.unwrap();
+    assert_eq!(ids(&listed), [id(&theirs)]);
+    let listed: Value = app.get("/api/v1/contractors?limit=200", &cs).await.json().await.unwrap();
+    assert_eq!(ids(&listed), [id(&contractor)]);
+    let res = app.get(&format!("/api/v1/contractors/{}", id(&theirs)), &cs).await;
+    assert_problem(res, 404, "not_found").await;
+    // Nor does group A's manager assign group B's contractor to a rectification: no such
+    // contractor in his group (422), and the order is unchanged.
+    let dept = Some(o.departments[0].as_str());
+    let (_, head) = app.user_with(&admin, "a.head", &[("dept_head", "department", dept)]).await;
+    let reply = json!({"action": "reply", "proposal": "更换防水层"});
+    assert_eq!(act_on_order(&app, &head, &order, &reply).await.status(), 200);
+    let approve = json!({"action": "approve_reply"});
+    assert_eq!(act_on_order(&app, &head, &order, &approve).await.status(), 200);
+    let assign = json!({"action": "assign_rectification", "contractor_id": id(&theirs),
+        "deadline": "2026-10-20T18:00:00+08:00"});
+    let res = act_on_order(&app, &cs, &order, &assign).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "contractor_id");
+    let now: Value =
+        app.get(&format!("/api/v1/work-orders/{order}"), &cs).await.json().await.unwrap();
+    assert_eq!((&now["state"], &now["contractor_id"]), (&json!("reply_approved"), &Value::Null));
+}
+
+/// Like complaints (`complaints::a_project_user_never_reaches_another_projects_complaints`):
+/// a specialist of project B (same company) and a department coordinator of company 2 neither
+/// read, act on, list nor send project A's work orders (404, empty lists); a specialist of
+/// project A reaches them. Contractors are the group's list: every work-order reader of the
+/// group reads them, whatever his reach, but only a group-wide reach keeps them (403).
+async fn a_project_user_never_reaches_another_projects_work_orders(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let (_, cs) = app.user_with(&admin, "cs.group", &[("cs_manager", "group", None)]).await;
+    let (complaint, order) = complaint_with_order(&app, &cs, &o).await;
+    let [a, b, _] = &o.projects;
+    let (_, spec_b) =
+        app.user_with(&admin, "spec.b", &[("cs_specialist", "project", Some(b))]).await;
+    never_reaches_order(&app, &spec_b, &order, (&complaint, &o.departments[0])).await;
+    let res = app
+        .post(
+            &format!("/api/v1/complaints/{complaint}/work-orders"),
+            &spec_b,
+            &json!({"department_id": o.departments[0], "request": "越权发单"}),
+        )
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let dept2 = Some(o.departments[1].as_str());
+    let (_, coordinator2) =
+        app.user_with(&admin, "coord.d2", &[("dept_coordinator", "department", dept2)]).await;
+    never_reaches_order(&app, &coordinator2, &order, (&complaint, &o.departments[0])).await;
+
+    let (_, spec_a) =
+        app.user_with(&admin, "spec.a", &[("cs_specialist", "project", Some(a))]).await;
+    let path = format!("/api/v1/work-orders/{order}");
+    assert_eq!(app.get(&path, &spec_a).await.status(), 200);
+    let page: Value = app.get("/api/v1/work-orders", &spec_a).await.json().await.unwrap();
+    assert_eq!(ids(&page), std::slice::from_ref(&order));
+    let apology = json!({"action": "apologize", "means": "visit"});
+    assert_eq!(act_on_order(&app, &spec_a, &order, &apology).await.status(), 200);
+    // Filters never widen the reach: project B's specialist asking for project A gets nothing.
+    let page: Value = app
+        .get(&format!("/api/v1/work-orders?project_id={a}"), &spec_b)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"], json!([]));
+
+    let contractor = app.create("/api/v1/contractors", &cs, json!({"name": "甲建设"})).await;
+    let cpath = format!("/api/v1/contractors/{}", id(&contractor));
+    for token in [&spec_b, &coordinator2] {
+        assert_eq!(app.get(&cpath, token).await.status(), 200);
+        let page: Value = app.get("/api/v1/contractors", token).await.json().await.unwrap();
+        assert_eq!(ids(&page), [id(&contractor)]);
+    }
+    let (_, manager_a) = app.user_with(&admin, "cs.a", &[("cs_manager", "project", Some(a))]).await;
+    let res = app.post("/api/v1/contractors", &manager_a, &json!({"name": "乙建设"})).await;
+    assert_problem(res, 403, "forbidden").await;
 }

@@ -2,6 +2,8 @@
 //! oracle is the role table of the domain (`Role::permits`): each endpoint must check the
 //! permission the table says it needs — 2xx with it, 403 without.
 
+use std::collections::BTreeMap;
+
 use kefu_domain::access::{Permission, Role};
 use kefu_tests::{Backend, TestApp, api::id, both_backends, spawn_app};
 use reqwest::Method;
@@ -28,20 +30,45 @@ fn op(
     Operation { method, path: path.into(), body, needs }
 }
 
-/// The records the operations name: a customer, a project and a complaint in it.
+/// The records the operations name: a customer, a project and a complaint in it, a department
+/// of the project's company, a work order about the complaint sent to that department, and a
+/// contractor of the group.
 struct Fixture {
     customer: String,
     project: String,
     complaint: String,
+    department: String,
+    work_order: String,
+    contractor: String,
+    /// A photo of the complaint.
+    attachment: String,
+    /// A department's reply and its approval move a work order on for good (the same action
+    /// again is 409, which comes before the 403 of a missing permission): every role gets work
+    /// orders of its own, by role name.
+    own: BTreeMap<&'static str, OwnOrders>,
+}
+
+/// A role's own work orders: one just sent (to reply to) and one just replied (to approve).
+struct OwnOrders {
+    sent: String,
+    replied: String,
 }
 
 fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
     use Permission as P;
     let (customer, complaint) = (&f.customer, &f.complaint);
+    let (order, contractor, own) = (&f.work_order, &f.contractor, &f.own[role]);
     vec![
         op(Method::GET, "/api/v1/complaints", None, P::ComplaintsRead),
         op(Method::GET, format!("/api/v1/complaints/{complaint}"), None, P::ComplaintsRead),
         op(Method::GET, format!("/api/v1/complaints/{complaint}/events"), None, P::ComplaintsRead),
+        op(
+            Method::GET,
+            format!("/api/v1/complaints/{complaint}/attachments"),
+            None,
+            P::ComplaintsRead,
+        ),
+        op(Method::GET, format!("/api/v1/attachments/{}", f.attachment), None, P::ComplaintsRead),
         op(
             Method::POST,
             "/api/v1/complaints",
@@ -75,6 +102,47 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             P::ComplaintsWork,
         ),
         op(Method::GET, "/api/v1/customer-events", None, P::ComplaintsRead),
+        op(Method::GET, "/api/v1/work-orders", None, P::WorkOrdersRead),
+        op(Method::GET, format!("/api/v1/work-orders/{order}"), None, P::WorkOrdersRead),
+        op(
+            Method::POST,
+            format!("/api/v1/complaints/{complaint}/work-orders"),
+            Some(json!({"department_id": f.department, "request": format!("联系单 {role}")})),
+            P::WorkOrdersManage,
+        ),
+        // An apology leaves the work order's state as it is: every role tries it on one order.
+        op(
+            Method::POST,
+            format!("/api/v1/work-orders/{order}/transitions"),
+            Some(json!({"action": "apologize", "means": "phone", "note": format!("致歉 {role}")})),
+            P::WorkOrdersManage,
+        ),
+        op(
+            Method::POST,
+            format!("/api/v1/work-orders/{}/transitions", own.sent),
+            Some(json!({"action": "reply", "proposal": format!("方案 {role}")})),
+            P::WorkOrdersRespond,
+        ),
+        op(
+            Method::POST,
+            format!("/api/v1/work-orders/{}/transitions", own.replied),
+            Some(json!({"action": "approve_reply"})),
+            P::WorkOrdersApprove,
+        ),
+        op(Method::GET, "/api/v1/contractors", None, P::WorkOrdersRead),
+        op(Method::GET, format!("/api/v1/contractors/{contractor}"), None, P::WorkOrdersRead),
+        op(
+            Method::POST,
+            "/api/v1/contractors",
+            Some(json!({"name": format!("施工单位 {role}")})),
+            P::ContractorsManage,
+        ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/contractors/{contractor}"),
+            Some(json!({"licence": format!("LIC-{role}")})),
+            P::ContractorsManage,
+        ),
         op(Method::GET, "/api/v1/org/companies", None, P::OrgRead),
         op(
             Method::POST,
@@ -144,6 +212,32 @@ async fn send(app: &TestApp, token: &str, op: &Operation) -> u16 {
     req.send().await.unwrap().status().as_u16()
 }
 
+/// Sends a work order about `complaint` to `department` as `token`; its id.
+async fn send_order(app: &TestApp, token: &str, complaint: &str, department: &str) -> String {
+    let order = app
+        .create(
+            &format!("/api/v1/complaints/{complaint}/work-orders"),
+            token,
+            json!({"department_id": department, "request": "请核实并回复"}),
+        )
+        .await;
+    id(&order)
+}
+
+/// Takes `body` on a work order as `token`, which must succeed.
+async fn act_on_order(app: &TestApp, token: &str, order: &str, body: Value) {
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/work-orders/{order}/transitions")))
+        .bearer_auth(token)
+        .header("if-match", "*")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{body}");
+}
+
 async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
@@ -174,8 +268,54 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
                 "customer_id": id(&customer), "description": "矩阵投诉"}),
         )
         .await;
-    let fixture =
-        Fixture { customer: id(&customer), project: id(&project), complaint: id(&complaint) };
+    let department = app
+        .create(
+            "/api/v1/org/departments",
+            &admin,
+            json!({"company_id": id(&company), "name": "矩阵工程部", "kind": "engineering"}),
+        )
+        .await;
+    let (complaint, department) = (id(&complaint), id(&department));
+    let (_, coordinator) = app
+        .user_with(
+            &admin,
+            "matrix.coordinator",
+            &[("dept_coordinator", "department", Some(&department))],
+        )
+        .await;
+    let work_order = send_order(&app, &receiver, &complaint, &department).await;
+    let contractor = app.create("/api/v1/contractors", &admin, json!({"name": "矩阵建设"})).await;
+    let photo = reqwest::multipart::Part::bytes(vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])
+        .file_name("photo.jpg");
+    let attachment: Value = app
+        .http
+        .post(app.url(&format!("/api/v1/complaints/{complaint}/attachments")))
+        .bearer_auth(&receiver)
+        .multipart(reqwest::multipart::Form::new().part("file", photo))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut own = BTreeMap::new();
+    for role in Role::ALL.iter().filter(|r| **r != Role::PlatformOperator) {
+        let sent = send_order(&app, &receiver, &complaint, &department).await;
+        let replied = send_order(&app, &receiver, &complaint, &department).await;
+        let reply = json!({"action": "reply", "proposal": "更换防水层"});
+        act_on_order(&app, &coordinator, &replied, reply).await;
+        own.insert(role.as_str(), OwnOrders { sent, replied });
+    }
+    let fixture = Fixture {
+        customer: id(&customer),
+        project: id(&project),
+        complaint,
+        department,
+        work_order,
+        contractor: id(&contractor),
+        attachment: id(&attachment),
+        own,
+    };
     let policy: Value = app.get("/api/v1/policies/sla", &admin).await.json().await.unwrap();
     let mut failures = Vec::new();
     for role in Role::ALL.iter().filter(|r| **r != Role::PlatformOperator) {

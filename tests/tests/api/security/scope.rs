@@ -1,7 +1,9 @@
-//! The scoped query builder itself, on a table shaped like the work later issues add (work
-//! orders: a project's work done by a department): a department grant reaches its department's
-//! rows in every project, a project grant the project's rows of every department, and nothing
-//! crosses the group.
+//! The scoped query builder itself, on a table shaped like the work orders (a project's work
+//! done by a department; `kefu_persistence::complaints::work_orders` declares the same four
+//! columns): a department grant reaches its department's rows in every project, a project grant
+//! the project's rows of every department, and nothing crosses the group. The real work orders
+//! are held to it over HTTP in `access::a_project_user_never_reaches_another_projects_work_orders`
+//! and `access::an_admin_of_another_group_gets_404_for_every_resource`.
 
 use diesel::{QueryDsl, RunQueryDsl, connection::SimpleConnection};
 use kefu_domain::access::Reach;

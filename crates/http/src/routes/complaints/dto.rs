@@ -388,6 +388,7 @@ list_query!(
         overdue: Option<bool>,
         /// The order: `received_at` (earliest first), `-received_at` (latest first), `due` (the
         /// most urgent open clock first, those without one last); default as recorded.
+        #[param(inline)]
         sort: Option<ComplaintOrder>,
     }
 );
