@@ -165,3 +165,18 @@ fn every_reference_resolves() {
         assert!(found.is_some(), "{target} is not defined in openapi/openapi.json");
     }
 }
+
+/// A download answers with the type its bytes were sniffed as: the contract names every type
+/// kefu keeps, and no other.
+#[test]
+fn a_download_documents_every_type_kefu_keeps() {
+    let spec = committed_spec();
+    let content = spec["paths"]["/api/v1/attachments/{id}"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .unwrap();
+    let mut documented: Vec<&str> = content.keys().map(String::as_str).collect();
+    let mut kept = kefu_domain::complaint::attachment::ACCEPTED.to_vec();
+    documented.sort_unstable();
+    kept.sort_unstable();
+    assert_eq!(documented, kept);
+}

@@ -139,9 +139,7 @@ async fn file_of(
 #[utoipa::path(tag = "complaints", operation_id = "create_attachment", security(("bearer" = [])),
     params(("id" = String, Path, description = "Complaint id")),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
-    responses((status = 201, description = "Kept; `Location` names its download", body = AttachmentView),
-        (status = 413, description = "Larger than `KEFU_ATTACHMENT_LIMIT` (`payload_too_large`)", body = crate::problem::Problem),
-        (status = 415, description = "Not `multipart/form-data` (`unsupported_media_type`)", body = crate::problem::Problem)))]
+    responses((status = 201, description = "Kept; `Location` names its download", body = AttachmentView)))]
 #[post("/api/v1/complaints/{id}/attachments")]
 pub async fn create_attachment(
     ctx: Ctx,
@@ -209,8 +207,19 @@ pub async fn list_attachments(
 /// inline), its SHA-256 as the `ETag`.
 #[utoipa::path(tag = "complaints", operation_id = "get_attachment", security(("bearer" = [])),
     params(("id" = String, Path, description = "Attachment id")),
-    responses((status = 200, description = "The bytes, with their sniffed `Content-Type`",
-        body = AttachmentBytes, content_type = "application/octet-stream")))]
+    responses((status = 200, description = "The bytes, with the type sniffed when they were uploaded",
+        content(
+            (AttachmentBytes = "image/jpeg"),
+            (AttachmentBytes = "image/png"),
+            (AttachmentBytes = "image/gif"),
+            (AttachmentBytes = "image/webp"),
+            (AttachmentBytes = "image/heic"),
+            (AttachmentBytes = "application/pdf"),
+            (AttachmentBytes = "audio/mpeg"),
+            (AttachmentBytes = "audio/mp4"),
+            (AttachmentBytes = "audio/wav"),
+            (AttachmentBytes = "audio/amr"),
+            (AttachmentBytes = "video/mp4")))))]
 #[get("/api/v1/attachments/{id}")]
 pub async fn get_attachment(
     ctx: Ctx,
