@@ -72,7 +72,7 @@ pub async fn spawn_app_with(
     let db = state.db.clone();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let parts = AppParts::new(state, &settings);
+    let parts = AppParts::new(state, &settings).unwrap();
     let server = server::start(listener, parts, Some(2)).unwrap();
     let handle = server.handle();
     tokio::spawn(server);

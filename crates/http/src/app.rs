@@ -66,11 +66,11 @@ pub struct AppParts {
 }
 
 impl AppParts {
-    /// Computes the spec and route table once for all workers.
-    pub fn new(state: AppState, settings: &Settings) -> Self {
+    /// Computes the spec and route table once for all workers; opens the attachment store.
+    pub fn new(state: AppState, settings: &Settings) -> anyhow::Result<Self> {
         let spec = spec();
         let routes = web::Data::new(RouteTable::new(&spec, &UNDOCUMENTED));
-        Self {
+        Ok(Self {
             state: web::Data::new(state),
             metrics: web::Data::new(Metrics::default()),
             spec,
@@ -79,11 +79,8 @@ impl AppParts {
             request_timeout: settings.request_timeout,
             cors_origins: settings.cors_origins.clone().into(),
             limiters: settings.rate_limit.map(|limit| web::Data::new(Limiters::new(limit))),
-            attachments: web::Data::new(AttachmentStore::new(
-                &settings.attachment_dir,
-                settings.attachment_limit,
-            )),
-        }
+            attachments: web::Data::new(AttachmentStore::from_settings(settings)?),
+        })
     }
 }
 

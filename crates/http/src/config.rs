@@ -62,6 +62,12 @@ struct FileSettings {
     rate_limit: Option<String>,
     attachment_dir: Option<PathBuf>,
     attachment_limit: Option<usize>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<Secret>,
+    s3_prefix: Option<String>,
 }
 
 /// kefu's settings, resolved.
@@ -95,6 +101,27 @@ pub struct Settings {
     pub attachment_dir: PathBuf,
     /// `KEFU_ATTACHMENT_LIMIT`: the largest attachment in bytes (default 20 MiB).
     pub attachment_limit: usize,
+    /// `KEFU_S3_BUCKET` and its companions: keep attachments in an S3-compatible bucket
+    /// instead of `attachment_dir`.
+    pub s3: Option<S3Settings>,
+}
+
+/// An S3-compatible bucket for attachments (AWS S3, MinIO, Ceph, OSS and COS in S3 mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Settings {
+    /// `KEFU_S3_BUCKET`: the bucket.
+    pub bucket: String,
+    /// `KEFU_S3_ENDPOINT`: the service's URL (`http://127.0.0.1:9000` for a MinIO); default
+    /// AWS's for the region.
+    pub endpoint: Option<String>,
+    /// `KEFU_S3_REGION` (default `us-east-1`).
+    pub region: String,
+    /// `KEFU_S3_ACCESS_KEY_ID`; without it the usual AWS environment and instance credentials.
+    pub access_key_id: Option<String>,
+    /// `KEFU_S3_SECRET_ACCESS_KEY`.
+    pub secret_access_key: Option<Secret>,
+    /// `KEFU_S3_PREFIX`: where in the bucket (default `attachments/`).
+    pub prefix: String,
 }
 
 /// Every setting with its default, for `kefu serve --help` and the README.
@@ -112,6 +139,12 @@ Settings (environment, or the same key in lower case in kefu.toml; the environme
   KEFU_RATE_LIMIT                per address and per token, e.g. 600/min   [default: off]
   KEFU_ATTACHMENT_DIR            folder of complaint attachments           [default: data/attachments]
   KEFU_ATTACHMENT_LIMIT          largest attachment, bytes                 [default: 20971520]
+  KEFU_S3_BUCKET                 keep attachments in this S3 bucket        [default: none: the folder]
+  KEFU_S3_ENDPOINT               S3-compatible service URL (MinIO, …)      [default: AWS]
+  KEFU_S3_REGION                 the bucket's region                       [default: us-east-1]
+  KEFU_S3_ACCESS_KEY_ID          access key (with the secret below)        [default: AWS environment]
+  KEFU_S3_SECRET_ACCESS_KEY      secret key                                [default: AWS environment]
+  KEFU_S3_PREFIX                 key prefix in the bucket                  [default: attachments/]
   KEFU_CONFIG                    the settings file                         [default: ./kefu.toml if present]
   RUST_LOG                       log filter                                [default: info]";
 
@@ -242,7 +275,46 @@ impl Settings {
             }
             None => file.attachment_limit.unwrap_or(20 << 20),
         };
+        let text = |name: &str, from_file: Option<String>| {
+            env(name).filter(|v| !v.is_empty()).or(from_file)
+        };
+        let s3 = match text("KEFU_S3_BUCKET", file.s3_bucket) {
+            None => None,
+            Some(bucket) => {
+                let endpoint = text("KEFU_S3_ENDPOINT", file.s3_endpoint);
+                if let Some(url) = &endpoint
+                    && !(url.starts_with("http://") || url.starts_with("https://"))
+                {
+                    return Err(SettingsError::Invalid {
+                        name: "KEFU_S3_ENDPOINT",
+                        reason: format!("{url:?} is not an http:// or https:// URL"),
+                    });
+                }
+                let access_key_id = text("KEFU_S3_ACCESS_KEY_ID", file.s3_access_key_id);
+                let secret_access_key = env("KEFU_S3_SECRET_ACCESS_KEY")
+                    .filter(|v| !v.is_empty())
+                    .map(Secret)
+                    .or(file.s3_secret_access_key);
+                if access_key_id.is_some() != secret_access_key.is_some() {
+                    return Err(SettingsError::Invalid {
+                        name: "KEFU_S3_ACCESS_KEY_ID",
+                        reason: "the access key and KEFU_S3_SECRET_ACCESS_KEY go together".into(),
+                    });
+                }
+                Some(S3Settings {
+                    bucket,
+                    endpoint,
+                    region: text("KEFU_S3_REGION", file.s3_region)
+                        .unwrap_or_else(|| "us-east-1".to_owned()),
+                    access_key_id,
+                    secret_access_key,
+                    prefix: text("KEFU_S3_PREFIX", file.s3_prefix)
+                        .unwrap_or_else(|| "attachments/".to_owned()),
+                })
+            }
+        };
         Ok(Self {
+            s3,
             attachment_dir,
             attachment_limit,
             database_url,
@@ -341,6 +413,37 @@ mod tests {
         ] {
             let e = Settings::load(None, env(&[(name, value)])).unwrap_err();
             assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_bucket_takes_the_attachments_when_named() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!((s.s3, s.attachment_dir.as_path()), (None, Path::new("data/attachments")));
+        let s = Settings::load(
+            None,
+            env(&[
+                ("KEFU_S3_BUCKET", "kefu-files"),
+                ("KEFU_S3_ENDPOINT", "http://127.0.0.1:9000"),
+                ("KEFU_S3_ACCESS_KEY_ID", "minio"),
+                ("KEFU_S3_SECRET_ACCESS_KEY", "minio-secret"),
+            ]),
+        )
+        .unwrap();
+        let s3 = s.s3.unwrap();
+        assert_eq!((s3.bucket.as_str(), s3.region.as_str()), ("kefu-files", "us-east-1"));
+        assert_eq!(
+            (s3.prefix.as_str(), s3.endpoint.as_deref()),
+            ("attachments/", Some("http://127.0.0.1:9000"))
+        );
+        assert_eq!(format!("{:?}", s3.secret_access_key), "Some(***)");
+        for pairs in [
+            vec![("KEFU_S3_BUCKET", "b"), ("KEFU_S3_ENDPOINT", "minio:9000")],
+            vec![("KEFU_S3_BUCKET", "b"), ("KEFU_S3_ACCESS_KEY_ID", "alone")],
+            vec![("KEFU_ATTACHMENT_LIMIT", "0")],
+        ] {
+            let e = Settings::load(None, env(&pairs)).unwrap_err();
+            assert!(e.to_string().starts_with("KEFU_"), "{e}");
         }
     }
 

@@ -146,7 +146,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     if settings.log_format == LogFormat::Text {
         eprintln!("kefu is serving on http://{addr} (API docs: http://{addr}/docs)");
     }
-    let parts = AppParts::new(prepared, &settings);
+    let parts = AppParts::new(prepared, &settings)?;
     start(listener, parts, settings.workers)?.await?;
     tracing::info!("kefu stopped");
     Ok(())

@@ -12,6 +12,85 @@ use sha2::{Digest, Sha256};
 both_backends! {
     a_photo_is_kept_with_its_hash_and_downloaded_only_in_scope => a_photo_is_kept_with_its_hash_and_downloaded_only_in_scope;
     uploads_that_are_too_large_or_not_photos_are_refused_and_keep_nothing => uploads_that_are_too_large_or_not_photos_are_refused_and_keep_nothing;
+    with_a_bucket_configured_attachments_are_kept_in_it => with_a_bucket_configured_attachments_are_kept_in_it;
+}
+
+/// A local S3-compatible service (moto's server, installed with the test tools by `make test`)
+/// on a free port, stopped when dropped.
+struct S3Stand {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for S3Stand {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn s3_stand() -> S3Stand {
+    let python = std::env::var_os("KEFU_TEST_PYTHON").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"),
+        std::path::PathBuf::from,
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = std::process::Command::new(python)
+        .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("moto's server (pip install -r tools/requirements.txt)");
+    let stand = S3Stand { child, url: format!("http://127.0.0.1:{port}") };
+    for _ in 0..100 {
+        if reqwest::get(format!("{}/", stand.url)).await.is_ok() {
+            return stand;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("moto's server did not start on {}", stand.url);
+}
+
+/// With `KEFU_S3_BUCKET` (and an endpoint, as for a MinIO) the bytes go to the bucket under
+/// `<prefix><ab>/<sha256>`, none to the folder; the download reads them back.
+async fn with_a_bucket_configured_attachments_are_kept_in_it(backend: Backend) {
+    let stand = s3_stand().await;
+    let created = reqwest::Client::new().put(format!("{}/kefu-files", stand.url)).send().await;
+    assert!(created.unwrap().status().is_success());
+    let (endpoint, folder) = (
+        stand.url.clone(),
+        std::env::temp_dir().join(format!("kefu-unused-{}", uuid::Uuid::now_v7())),
+    );
+    let unused = folder.clone();
+    let app = spawn_app_with(backend, move |s| {
+        s.attachment_dir = unused;
+        s.s3 = Some(kefu_http::config::S3Settings {
+            bucket: "kefu-files".into(),
+            endpoint: Some(endpoint),
+            region: "us-east-1".into(),
+            access_key_id: Some("testing".into()),
+            secret_access_key: Some(kefu_http::config::Secret::new("testing")),
+            prefix: "kefu/".into(),
+        });
+    })
+    .await;
+    let f = fixture(&app).await;
+    let bytes = jpeg(3000);
+    let res = upload(&app, &f.cs, &f.complaint, "photo.jpg", bytes.clone()).await;
+    assert_eq!(res.status(), 201);
+    let kept: Value = res.json().await.unwrap();
+    let sha = kept["sha256"].as_str().unwrap().to_owned();
+    let listing = reqwest::get(format!("{}/kefu-files?list-type=2", stand.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(listing.contains(&format!("<Key>kefu/{}/{sha}</Key>", &sha[..2])), "{listing}");
+    assert!(!folder.exists(), "nothing goes to the folder");
+    let down = app.get(&format!("/api/v1/attachments/{}", id(&kept)), &f.cs).await;
+    assert_eq!(down.status(), 200);
+    assert_eq!(down.bytes().await.unwrap().to_vec(), bytes);
 }
 
 /// The smallest JPEG-looking bytes: its signature, then anything.
