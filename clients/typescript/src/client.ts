@@ -29,6 +29,7 @@ export type NewWorkOrder = Schemas["NewWorkOrderBody"];
 export type WorkOrderAction = Schemas["WorkOrderTransitionRequest"];
 export type Contractor = Schemas["ContractorView"];
 export type NewContractor = Schemas["NewContractorBody"];
+export type Attachment = Schemas["AttachmentView"];
 
 /** The query parameters of `GET /api/v1/complaints`. */
 export type ComplaintQuery = NonNullable<paths["/api/v1/complaints"]["get"]["parameters"]["query"]>;
@@ -265,6 +266,30 @@ export function createKefuClient(options: KefuClientOptions) {
     );
   }
 
+  /**
+   * Uploads a photo, scan or recording of a complaint (multipart, one part `file`); kefu reads
+   * its type from the bytes and keeps its SHA-256.
+   */
+  function uploadAttachment(complaintId: string, file: Blob, fileName: string): Promise<Attachment> {
+    const form = new FormData();
+    form.append("file", file, fileName);
+    return authed(() =>
+      http.POST("/api/v1/complaints/{id}/attachments", {
+        params: { path: { id: complaintId } },
+        body: {} as Schemas["AttachmentUpload"],
+        bodySerializer: () => form,
+      }),
+    );
+  }
+
+  /** A complaint's attachments, oldest first; each names its `download` path. */
+  async function listAttachments(complaintId: string): Promise<Attachment[]> {
+    const list = await authed(() =>
+      http.GET("/api/v1/complaints/{id}/attachments", { params: { path: { id: complaintId } } }),
+    );
+    return list.items;
+  }
+
   /** One page of the group's contractors, each with whom its warranty covers today. */
   function listContractors(query: ContractorQuery = {}): Promise<Page<Contractor>> {
     return authed(() => http.GET("/api/v1/contractors", { params: { query } }));
@@ -295,6 +320,8 @@ export function createKefuClient(options: KefuClientOptions) {
     createComplaint,
     listComplaints,
     act,
+    uploadAttachment,
+    listAttachments,
     sendWorkOrder,
     listWorkOrders,
     actOnWorkOrder,

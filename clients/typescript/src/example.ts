@@ -48,6 +48,12 @@ export async function runExample(
     const open = await kefu.listComplaints({ state: "ticketed", owner_id: "me" });
     log(`my ticketed complaints: ${open.items.length}`);
 
+    // A photo of the leak (its type is read from the bytes: a JPEG's first three).
+    const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], { type: "image/jpeg" });
+    const kept = await kefu.uploadAttachment(complaint.id, photo, "leak.jpg");
+    const attachments = await kefu.listAttachments(complaint.id);
+    log(`attachment ${kept.media_type} ${kept.sha256}; ${attachments.length} in all, at ${kept.download}`);
+
     // A work order (联系单) goes to a department of the complaint's company.
     const project = await kefu.http.GET("/api/v1/org/projects/{id}", { params: { path: { id: projectId } } });
     const companyId = project.data?.company_id;
