@@ -82,6 +82,14 @@ async fn r_rp_5_a_customer_event_is_reported_with_its_complaints(backend: Backen
     assert_eq!(done["report"]["author_id"], me["id"]);
     let stale = send(Some(1), report(&o.departments[0]), cs.clone()).await.unwrap();
     assert_problem(stale, 412, "stale_version").await;
+    // Its timeline: its complaint's, from intake to joining the event.
+    let timeline: Value = app.get(&format!("{path}/events"), &cs).await.json().await.unwrap();
+    let kinds: Vec<&str> =
+        timeline["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.first(), Some(&"received"), "{timeline}");
+    assert!(kinds.contains(&"joined_customer_event"), "{timeline}");
+    assert!(timeline["items"].as_array().unwrap().iter().all(|e| e["complaint_id"] == c["id"]));
+    assert_problem(app.get(&format!("{path}/events"), &elsewhere).await, 404, "not_found").await;
 }
 
 /// Every id of a list, page after page of `limit` items through the cursors.
@@ -460,6 +468,16 @@ async fn a_project_user_never_reaches_another_projects_complaints(backend: Backe
     let listed: Vec<&str> =
         page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(listed, [in_a["id"].as_str().unwrap()]);
+    // An auditor of project A reads its complaint and its timeline, and cannot act on it.
+    let (_, auditor) = app
+        .user_with(&admin, "auditor.a", &[("auditor", "project", Some(o.projects[0].as_str()))])
+        .await;
+    let a_path = format!("/api/v1/complaints/{}", id(&in_a));
+    let read: Value = app.get(&a_path, &auditor).await.json().await.unwrap();
+    assert_eq!((&read["id"], &read["allowed_actions"]), (&in_a["id"], &json!([])));
+    assert_eq!(app.get(&format!("{a_path}/events"), &auditor).await.status(), 200);
+    let res = act(&app, &auditor, &in_a, json!({"action": "write_ticket"})).await;
+    assert_problem(res, 403, "forbidden").await;
     let res = app
         .post(
             "/api/v1/complaints",

@@ -44,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(complaints::events::list_customer_events)
         .service(complaints::events::get_customer_event)
         .service(complaints::events::report_customer_event)
+        .service(complaints::events::list_customer_event_events)
         .service(complaints::attachments::create_attachment)
         .service(complaints::attachments::list_attachments)
         .service(complaints::attachments::get_attachment)

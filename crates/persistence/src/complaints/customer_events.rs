@@ -207,6 +207,25 @@ pub fn get_with_members(
     Ok((event, members.remove(id).unwrap_or_default()))
 }
 
+/// A customer event's timeline within reach, oldest first: the timelines of its complaints
+/// together (each entry names its complaint).
+pub fn timeline_of(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: &str,
+) -> Result<Vec<super::EventRecord>, StoreError> {
+    use crate::schema::complaint_events;
+    let conn = conn.raw();
+    find(conn, scope, id)?;
+    let members =
+        complaints::table.filter(complaints::customer_event_id.eq(id)).select(complaints::id);
+    Ok(complaint_events::table
+        .filter(complaint_events::complaint_id.eq_any(members))
+        .order(complaint_events::id.asc())
+        .select(super::EventRecord::as_select())
+        .load(conn)?)
+}
+
 /// The report of a major customer event (重大客户事件报告, R-RP-5): what 000 annex 2 asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EventReport {

@@ -313,13 +313,16 @@ pub enum ComplaintOrder {
 
 /// One entry of a complaint's timeline.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "019ab2f1-0000-7000-8000-000000000091", "at": "2026-09-30T17:10:00+08:00",
+#[schema(example = json!({"id": "019ab2f1-0000-7000-8000-000000000091",
+    "complaint_id": "019ab2f1-0000-7000-8000-000000000051", "at": "2026-09-30T17:10:00+08:00",
     "actor_kind": "user", "actor_id": "019ab2f1-0000-7000-8000-000000000001", "kind": "transition",
     "action": "escalate", "from_state": "investigating", "to_state": "escalated",
     "payload": {"action": "escalate", "reason": "客户要求赔偿，超出项目权限"}}))]
 pub struct ComplaintEventView {
     /// UUIDv7.
     pub id: String,
+    /// Its complaint.
+    pub complaint_id: String,
     /// When.
     pub at: DateTime<FixedOffset>,
     /// `user`, `client` or `system`.

@@ -256,6 +256,23 @@ pub async fn get_customer_event(ctx: Ctx, id: web::Path<String>) -> ApiResult<Ht
     Ok(ok(found.0.version, &CustomerEventView::new(found)))
 }
 
+/// A customer event's timeline, oldest first: every entry of its complaints' timelines (each
+/// names its `complaint_id`), from their intake to the event's joining and on.
+#[utoipa::path(tag = "complaints", operation_id = "list_customer_event_events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer event id")),
+    responses((status = 200, description = "The timeline", body = super::dto::ComplaintEvents)))]
+#[get("/api/v1/customer-events/{id}/events")]
+pub async fn list_customer_event_events(
+    ctx: Ctx,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<super::dto::ComplaintEvents>> {
+    let scope = ctx.caller.scope(READ)?;
+    let found = ctx.run(move |conn| Ok(customer_events::timeline_of(conn, &scope, &id)?)).await?;
+    Ok(web::Json(super::dto::ComplaintEvents {
+        items: found.into_iter().map(super::event_view).collect(),
+    }))
+}
+
 /// The report of a major customer event (R-RP-5), due at once.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]

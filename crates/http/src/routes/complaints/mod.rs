@@ -290,6 +290,7 @@ pub async fn list_complaint_events(
 fn event_view(e: EventRecord) -> ComplaintEventView {
     ComplaintEventView {
         id: e.id,
+        complaint_id: e.complaint_id,
         at: local(e.at),
         actor_kind: e.actor_kind,
         actor_id: e.actor_id,
