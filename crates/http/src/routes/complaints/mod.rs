@@ -88,6 +88,24 @@ fn answer(caller: &Caller, found: (Complaint, Vec<ClockNow>)) -> HttpResponse {
     ok(version, &view(caller, found))
 }
 
+/// The command a flat transition request (`{"action": …, …payload}`) stands for: a 422
+/// naming the field its action needs and lacks (`action` for anything else).
+pub(crate) fn command_of<T: serde::de::DeserializeOwned>(
+    request: &impl serde::Serialize,
+) -> Result<T, ApiError> {
+    let value = serde_json::to_value(request).map_err(|e| ApiError::Internal(e.to_string()))?;
+    serde_json::from_value(value).map_err(|e| {
+        let message = e.to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|_| message.starts_with("missing field"))
+            .unwrap_or("action")
+            .to_owned();
+        ApiError::Validation(vec![FieldError::new(field, "required", message)])
+    })
+}
+
 /// A reference in another system: `source_system` and `external_ref` come together or not at
 /// all (422 naming the one missing).
 fn external_ref(
@@ -243,17 +261,7 @@ pub async fn transition_complaint(
     body: Body<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     let request = body.into_inner();
-    let value = serde_json::to_value(&request).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let command: Command = serde_json::from_value(value).map_err(|e| {
-        let message = e.to_string();
-        let field = message
-            .split('`')
-            .nth(1)
-            .filter(|_| message.starts_with("missing field"))
-            .unwrap_or("action")
-            .to_owned();
-        ApiError::Validation(vec![FieldError::new(field, "required", message)])
-    })?;
+    let command: Command = command_of(&request)?;
     let read = ctx.caller.scope(Permission::ComplaintsRead)?;
     let write: Option<Scope> = ctx.caller.scope(request.action.permission()).ok();
     let (now, caller) = (ctx.now(), ctx.caller.clone());

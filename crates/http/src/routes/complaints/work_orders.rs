@@ -28,7 +28,7 @@ use crate::{
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
-    problem::{ApiError, ApiResult, FieldError},
+    problem::{ApiError, ApiResult},
     respond::{created, ok},
     routes::calendars::instant_param,
     time::local,
@@ -235,17 +235,7 @@ impl WorkOrderTransitionRequest {
                 *value = Some(instant_param(name, text)?.to_rfc3339());
             }
         }
-        let value = serde_json::to_value(&self).map_err(|e| ApiError::Internal(e.to_string()))?;
-        serde_json::from_value(value).map_err(|e| {
-            let message = e.to_string();
-            let field = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.starts_with("missing field"))
-                .unwrap_or("action")
-                .to_owned();
-            ApiError::Validation(vec![FieldError::new(field, "required", message)])
-        })
+        super::command_of(&self)
     }
 }
 
