@@ -136,7 +136,7 @@ pub fn build(
         .app_data(web::PayloadConfig::new(parts.body_limit))
         .app_data(web::QueryConfig::default().error_handler(|e, req| {
             let message = e.to_string();
-            ApiError::field(query_field(req.query_string(), &message), "invalid", message).into()
+            ApiError::field(&query_field(req.query_string(), &message), "invalid", message).into()
         }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .wrap(from_fn(crate::idempotency::idempotency))
@@ -182,43 +182,20 @@ async fn unmatched(
 
 /// The query parameter a query-string error is about: the one whose value an `unknown variant`
 /// message names (`?sort=urgency`), else `query`.
-fn query_field<'a>(query: &'a str, message: &str) -> &'a str {
+fn query_field(query: &str, message: &str) -> String {
     const UNKNOWN: &str = "unknown variant `";
     let named = message
         .find(UNKNOWN)
         .and_then(|at| message[at + UNKNOWN.len()..].split('`').next())
         .filter(|v| !v.is_empty());
-    let Some(value) = named else { return "query" };
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(_, v)| percent_decoded(v) == value)
-        .map_or("query", |(k, _)| k)
-}
-
-/// A query value as sent, `+` and `%XX` decoded (invalid escapes kept as they are).
-fn percent_decoded(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(query).map(|q| q.into_inner());
+    match (named, pairs) {
+        (Some(value), Ok(pairs)) => pairs
+            .into_iter()
+            .find(|(_, v)| v == value)
+            .map_or_else(|| "query".to_owned(), |(k, _)| k),
+        _ => "query".to_owned(),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

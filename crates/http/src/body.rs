@@ -104,17 +104,21 @@ pub async fn read_limited(
     actix_web::rt::time::timeout(timeout, read).await.map_err(|_| ApiError::RequestTimeout)?
 }
 
+/// Whether the request's body is a `multipart/form-data` form (an upload).
+pub fn is_multipart(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
 /// What a multipart form may carry beyond its file: boundaries, part headers.
 pub const MULTIPART_OVERHEAD: usize = 64 << 10;
 
 /// The body limit and time bound configured for this app: an upload (`multipart/form-data`)
 /// may carry an attachment of `KEFU_ATTACHMENT_LIMIT`, anything else `KEFU_BODY_LIMIT`.
 pub fn bounds(req: &HttpRequest) -> (usize, std::time::Duration) {
-    let multipart = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let multipart = is_multipart(req);
     let attachments = req.app_data::<web::Data<crate::storage::AttachmentStore>>();
     let limit = match (multipart, attachments) {
         (true, Some(store)) => store.max_bytes + MULTIPART_OVERHEAD,

@@ -216,7 +216,7 @@ pub fn send(
             ))
             .execute(conn)?;
         let event = [sent_event(new.site_survey, new.complex)];
-        react(conn, &complaint, &id, (&event, WorkOrderState::Sent, false), now)?;
+        react(conn, &complaint, &id, (&event, WorkOrderState::Sent, false), (None, None), now)?;
         let order = find(conn, read, &id)?;
         let payload = serde_json::json!({
             "work_order_id": id, "department_id": new.department_id, "request": new.request,
@@ -305,7 +305,8 @@ pub fn transition(
             .find(&current.complaint_id)
             .select(Complaint::as_select())
             .first(conn)?;
-        react(conn, &complaint, id, (&done.events, done.to, done.stop_all_clocks), now)?;
+        let happened = (&done.events[..], done.to, done.stop_all_clocks);
+        react(conn, &complaint, id, happened, (reply_by, deadline), now)?;
         let order = find(conn, read, id)?;
         let mut payload = serde_json::to_value(command)
             .map_err(|e| StoreError::Corrupt(format!("command: {e}")))?;
@@ -327,12 +328,14 @@ fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("work order: {e}")))
 }
 
-/// Starts and stops the order's clocks for what happened, then records what is due next.
+/// Starts and stops the order's clocks for what happened, then records what is due next: the
+/// reply (or the committed reply time) while one is awaited, the deadline while rectifying.
 fn react(
     conn: &mut DbConnection,
     complaint: &Complaint,
     id: &str,
     (events, state, stop_all): (&[&'static str], WorkOrderState, bool),
+    (reply_by, deadline): (Option<NaiveDateTime>, Option<NaiveDateTime>),
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let happening = Happening {
@@ -346,8 +349,6 @@ fn react(
     let calendar = calendar_of(conn, &complaint.project_id, &complaint.group_id)?;
     let group = GroupId::from(complaint.group_id.clone());
     clocks::react(conn, &group, ("work_order", id), &calendar, &happening)?;
-    let order: WorkOrder =
-        work_orders::table.find(id).select(WorkOrder::as_select()).first(conn)?;
     let running = clocks::now_of(conn, ("work_order", id), now)?
         .into_iter()
         .filter(|c| c.record.run.0.is_open())
@@ -355,11 +356,11 @@ fn react(
         .min();
     use WorkOrderState as S;
     let due = match state {
-        S::Sent | S::ReplyCommitted | S::Surveyed => match (running, order.reply_due_at) {
+        S::Sent | S::ReplyCommitted | S::Surveyed => match (running, reply_by) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         },
-        S::Rectifying => order.deadline,
+        S::Rectifying => deadline,
         S::Replied | S::ReplyApproved | S::AwaitingContractor | S::Accepted | S::Closed => None,
     };
     diesel::update(work_orders::table.find(id)).set(work_orders::due_at.eq(due)).execute(conn)?;

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::{
-    body::{MULTIPART_OVERHEAD, bounds, read_limited},
+    body::{MULTIPART_OVERHEAD, bounds, is_multipart, read_limited},
     ctx::Ctx,
     problem::{ApiError, ApiResult},
     storage::AttachmentStore,
@@ -150,12 +150,7 @@ pub async fn create_attachment(
 ) -> ApiResult<HttpResponse> {
     let (read, write) =
         ctx.caller.scopes(Permission::ComplaintsRead, Permission::ComplaintsReceive)?;
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !multipart {
+    if !is_multipart(&req) {
         return Err(ApiError::UnsupportedMediaType);
     }
     let (_, timeout) = bounds(&req);
