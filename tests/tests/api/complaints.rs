@@ -21,6 +21,59 @@ both_backends! {
     a_major_complaint_walks_through_plan_rectification_and_acceptance => a_major_complaint_walks_through_plan_rectification_and_acceptance;
     lists_filter_by_problem_and_overdue_and_sort_by_received_and_due => lists_filter_by_problem_and_overdue_and_sort_by_received_and_due;
     r_rp_5_a_customer_event_is_reported_with_its_complaints => r_rp_5_a_customer_event_is_reported_with_its_complaints;
+    twenty_reports_of_one_event_version_make_one => twenty_reports_of_one_event_version_make_one;
+}
+
+/// 20 reports of one customer event sent at once with its ETag: one 200, nineteen 412, one
+/// audit event, the event one version further.
+async fn twenty_reports_of_one_event_version_make_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let cs = manager(&app, &admin).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "媒体报道", "flags": ["media"]}),
+    )
+    .await;
+    let event = c["customer_event_id"].as_str().unwrap().to_owned();
+    let body = json!({"description": "媒体报道", "handling_result": "已回应",
+        "submitting_department_id": o.departments[0]});
+    let sends: Vec<_> = (0..20)
+        .map(|_| {
+            app.http
+                .post(app.url(&format!("/api/v1/customer-events/{event}/report")))
+                .bearer_auth(&cs)
+                .header("if-match", "\"1\"")
+                .json(&body)
+                .send()
+        })
+        .collect();
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 19, "{statuses:?}");
+    let now: Value =
+        app.get(&format!("/api/v1/customer-events/{event}"), &cs).await.json().await.unwrap();
+    assert_eq!((&now["version"], &now["state"]), (&json!(2), &json!("reported")));
+    let audit: Value = app
+        .get(&format!("/api/v1/audit-events?subject_id={event}&count=true"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reported = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "customer_event.reported")
+        .count();
+    assert_eq!(reported, 1);
 }
 
 /// R-RP-5 (and R-EVT content): a major customer event names its complaints and is reported at
