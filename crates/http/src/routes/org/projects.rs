@@ -42,7 +42,7 @@ pub struct Contact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Email.
-    #[schema(max_length = 254, pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    #[schema(max_length = 254, pattern = r"^[^@ \t\n\r]+@[^@ \t\n\r]+\.[^@ \t\n\r]+$")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
