@@ -4,6 +4,7 @@
 //! (see [`clock`]), so every rule can be tested by moving a clock instead of sleeping.
 
 pub mod access;
+pub mod approval;
 pub mod calendar;
 pub mod clock;
 pub mod complaint;

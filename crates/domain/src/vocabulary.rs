@@ -150,7 +150,7 @@ fn published<V: Vocabulary>() -> Published {
 /// Every vocabulary of the API, for `GET /api/v1/vocabularies`.
 pub fn catalogue() -> Vec<Published> {
     use crate::complaint::{self, work_order};
-    use crate::{access, calendar, org, sla};
+    use crate::{access, approval, calendar, org, sla};
     vec![
         published::<access::Role>(),
         published::<access::ScopeKind>(),
@@ -175,6 +175,15 @@ pub fn catalogue() -> Vec<Published> {
         published::<work_order::WorkOrderState>(),
         published::<work_order::WarrantyCover>(),
         published::<work_order::WorkOrderAction>(),
+        published::<approval::DocumentKind>(),
+        published::<approval::GradeMatch>(),
+        published::<approval::StepKind>(),
+        published::<approval::StepMode>(),
+        published::<approval::ApprovalState>(),
+        published::<approval::Decision>(),
+        published::<approval::FundSource>(),
+        published::<approval::FundUse>(),
+        published::<approval::DisbursementState>(),
     ]
 }
 

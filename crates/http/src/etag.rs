@@ -49,7 +49,7 @@ fn parse(value: &str) -> Result<Expected, ApiError> {
         .trim_matches('"')
         .parse::<i64>()
         .ok()
-        .filter(|v| *v >= 1)
+        .filter(|v| *v >= 0)
         .map(Expected::Version)
         .ok_or_else(|| {
             ApiError::field(
@@ -70,6 +70,9 @@ mod tests {
         assert_eq!(parse("3").unwrap(), Expected::Version(3));
         assert_eq!(parse(" * ").unwrap(), Expected::Any);
         assert!(matches!(parse("W/\"3\""), Err(ApiError::WeakEtag)));
-        assert!(parse("\"0\"").is_err() && parse("abc").is_err());
+        assert!(parse("\"-1\"").is_err() && parse("abc").is_err());
+        // Version 0 is a document not stored yet (a group's approval matrix on the shipped
+        // preset): it matches nothing else.
+        assert_eq!(parse("\"0\"").unwrap(), Expected::Version(0));
     }
 }

@@ -29,7 +29,8 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 const KEY_PATTERN: &str = "^[\\x21-\\x7e]+$";
 /// The value an `If-Match` may take: one version, quoted (`"3"`) or bare, or `*` (any). A weak
 /// ETag (`W/"3"`) never matches: `If-Match` compares strongly.
-const VERSION_PATTERN: &str = "^(\\*|\"?[1-9][0-9]{0,17}\"?)$";
+/// Version 0 names a document not stored yet (a group's approval matrix on the shipped preset).
+const VERSION_PATTERN: &str = "^(\\*|\"?(0|[1-9][0-9]{0,17})\"?)$";
 
 fn header(
     op: &mut Operation,
@@ -59,7 +60,7 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 7] = [
+const VERSIONED: [&str; 10] = [
     "update_calendar",
     "delete_calendar",
     "update_sla_policy",
@@ -67,6 +68,9 @@ const VERSIONED: [&str; 7] = [
     "transition_complaint",
     "transition_work_order",
     "report_customer_event",
+    "update_approval_policy",
+    "decide_approval",
+    "resubmit_approval",
 ];
 
 fn versioned(op: &Operation) -> bool {

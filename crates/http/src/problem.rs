@@ -39,6 +39,31 @@ pub struct Problem {
     /// For `action_not_allowed`: the actions that state allows.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub allowed_actions: Option<Vec<String>>,
+    /// For `approval_pending`: the approval step that is still awaited.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pending_step: Option<PendingStep>,
+}
+
+/// The approval step a payment or a plan still waits on (R-AP).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"approval_id": "019ab2f1-0000-7000-8000-000000000091",
+    "approval_state": "pending", "index": 0, "kind": "review", "mode": "all",
+    "roles": ["office_director", "vp"], "awaited_roles": ["vp"]}))]
+pub struct PendingStep {
+    /// The approval request.
+    pub approval_id: String,
+    /// `pending`, or `returned` to its preparer.
+    pub approval_state: String,
+    /// The step (0-based); `null` while the request is returned.
+    pub index: Option<usize>,
+    /// `review` or `approve`.
+    pub kind: Option<String>,
+    /// `all` (countersign) or `any`.
+    pub mode: Option<String>,
+    /// The step's roles.
+    pub roles: Vec<String>,
+    /// The roles it still awaits.
+    pub awaited_roles: Vec<String>,
 }
 
 /// One invalid field of a request.
@@ -108,6 +133,12 @@ pub enum ApiError {
         /// What the state allows.
         allowed: Vec<&'static str>,
     },
+    /// A payment or a plan waits for its approval (R-AP): the step still awaited.
+    #[error("the approval is not complete: step {} awaits {}", .0.index.map_or("-".to_owned(), |i| i.to_string()), .0.awaited_roles.join(", "))]
+    ApprovalPending(Box<PendingStep>),
+    /// A refusal with its own status and `code` (`own_request`, `insufficient_funds`, …).
+    #[error("{2}")]
+    Refused(StatusCode, &'static str, String),
     /// A change without `If-Match`.
     #[error("send If-Match with the ETag of the version you read")]
     PreconditionRequired,
@@ -154,6 +185,8 @@ impl ApiError {
             Self::Forbidden => "forbidden",
             Self::Conflict(_) => "conflict",
             Self::ActionNotAllowed { .. } => "action_not_allowed",
+            Self::ApprovalPending(_) => "approval_pending",
+            Self::Refused(_, code, _) => code,
             Self::StaleVersion(_) | Self::WeakEtag => "stale_version",
             Self::PreconditionRequired => "precondition_required",
             Self::Unavailable => "database_unavailable",
@@ -195,6 +228,10 @@ impl ApiError {
                 }
                 _ => None,
             },
+            pending_step: match self {
+                Self::ApprovalPending(step) => Some((**step).clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -210,7 +247,10 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::Conflict(_) | Self::ActionNotAllowed { .. } => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::ActionNotAllowed { .. } | Self::ApprovalPending(_) => {
+                StatusCode::CONFLICT
+            }
+            Self::Refused(status, ..) => *status,
             Self::StaleVersion(_) | Self::WeakEtag => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -306,6 +346,7 @@ pub async fn problem_fallback(
         errors: Vec::new(),
         state: None,
         allowed_actions: None,
+        pending_step: None,
     };
     let (req, old) = res.into_parts();
     let mut builder = HttpResponse::build(status);

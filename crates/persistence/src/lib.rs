@@ -5,6 +5,7 @@
 //! together or not at all, and compares versions in the `UPDATE` itself. The diesel connection
 //! and transactions stay inside this crate; callers never see them.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -15,6 +16,7 @@ pub mod contractors;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod funds;
 pub mod grants;
 pub mod groups;
 pub mod idempotency;

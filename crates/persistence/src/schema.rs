@@ -441,6 +441,114 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    approval_policies (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        version -> BigInt,
+        document -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    approval_requests (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        department_id -> Nullable<Text>,
+        complaint_id -> Nullable<Text>,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        document -> Text,
+        grade -> Text,
+        amount_fen -> Nullable<BigInt>,
+        special -> Bool,
+        summary -> Text,
+        policy_company_id -> Text,
+        policy_version -> BigInt,
+        steps -> Text,
+        named_users -> Text,
+        state -> Text,
+        round -> BigInt,
+        step_index -> BigInt,
+        awaited_roles -> Text,
+        decided_by -> Text,
+        preparer_id -> Text,
+        return_comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    approval_decisions (id) {
+        id -> Text,
+        request_id -> Text,
+        round -> BigInt,
+        step_index -> BigInt,
+        user_id -> Text,
+        role -> Text,
+        decision -> Text,
+        comment -> Nullable<Text>,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_accounts (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        balance_fen -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    disbursements (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        account_id -> Text,
+        complaint_id -> Text,
+        amount_fen -> BigInt,
+        fund_use -> Text,
+        state -> Text,
+        approval_id -> Text,
+        paid_at -> Nullable<Timestamp>,
+        paid_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    fund_entries (id) {
+        id -> Text,
+        account_id -> Text,
+        direction -> Text,
+        category -> Text,
+        amount_fen -> BigInt,
+        balance_after_fen -> BigInt,
+        complaint_id -> Nullable<Text>,
+        disbursement_id -> Nullable<Text>,
+        reference -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(calendar_years -> calendars (calendar_id));
 diesel::joinable!(sla_clocks -> calendars (calendar_id));
@@ -474,4 +582,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_orders,
     attachments,
     outbox,
+    approval_policies,
+    approval_requests,
+    approval_decisions,
+    fund_accounts,
+    disbursements,
+    fund_entries,
 );

@@ -802,6 +802,29 @@ async fn a_major_complaint_walks_through_plan_rectification_and_acceptance(backe
     );
     let c = step(&app, &cs, &c, json!({"action": "agree", "terms": "加固，减免物业费一年"})).await;
     assert_eq!(clock(&c, "approve_and_start")["rule_id"], "R-T-5");
+    // The final plan of a major complaint: the office director and the customer director
+    // review, the VP approves (R-AP table); only then is the plan approved.
+    let body = json!({"document": "final_plan", "complaint_id": c["id"], "summary": "加固并赔偿"});
+    let mut approval = app.create("/api/v1/approvals", &cs, body).await;
+    for (n, role) in ["office_director", "customer_director", "vp"].into_iter().enumerate() {
+        let (_, token) =
+            app.user_with(&admin, &format!("approver{n}"), &[(role, "group", None)]).await;
+        let res =
+            app.http
+                .post(app.url(&format!(
+                    "/api/v1/approvals/{}/decisions",
+                    approval["id"].as_str().unwrap()
+                )))
+                .bearer_auth(&token)
+                .header("if-match", format!("\"{}\"", approval["version"]))
+                .json(&json!({"decision": "approve"}))
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(res.status(), 200);
+        approval = res.json().await.unwrap();
+    }
+    assert_eq!(approval["state"], "approved");
     let c = step(&app, &cs, &c, json!({"action": "approve_plan"})).await;
     let c = step(&app, &cs, &c, json!({"action": "start_rectification"})).await;
     assert_eq!(clock(&c, "approve_and_start")["state"], "met");
@@ -825,5 +848,11 @@ async fn a_major_complaint_walks_through_plan_rectification_and_acceptance(backe
     assert_eq!(c["state"], "archived");
     let events: Value =
         app.get(&format!("/api/v1/complaints/{}/events", id(&c)), &cs).await.json().await.unwrap();
-    assert_eq!(events["items"].as_array().unwrap().len(), 14);
+    let items = events["items"].as_array().unwrap();
+    let approvals = items.iter().filter(|e| e["kind"] == "approval").count();
+    assert_eq!(
+        (items.len() - approvals, approvals),
+        (14, 4),
+        "the final plan's submission and 3 decisions"
+    );
 }

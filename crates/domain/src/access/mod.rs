@@ -124,6 +124,34 @@ impl Reach {
     }
 }
 
+/// The roles `grants` hold over a record at this company, project and department: a group
+/// grant covers every record of the group, a company grant its company's, a project or
+/// department grant its own (who may decide an approval step, R-AP).
+pub fn roles_over(
+    grants: &[GrantRef],
+    company: &str,
+    project: &str,
+    department: Option<&str>,
+) -> Vec<Role> {
+    let mut roles: Vec<Role> = grants
+        .iter()
+        .filter(|g| {
+            let id = g.scope_id.as_deref();
+            match g.scope {
+                ScopeKind::Platform => false,
+                ScopeKind::Group => true,
+                ScopeKind::Company => id == Some(company),
+                ScopeKind::Project => id == Some(project),
+                ScopeKind::Department => id.is_some() && id == department,
+            }
+        })
+        .map(|g| g.role)
+        .collect();
+    roles.sort_by_key(|r| r.as_str());
+    roles.dedup();
+    roles
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

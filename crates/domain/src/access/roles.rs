@@ -60,6 +60,11 @@ pub enum Permission {
     WorkOrdersApprove,
     /// Keep the contractors, their warranty deposits and warranty ends (R-WO-6).
     ContractorsManage,
+    /// Read the customer-service fund: accounts, ledger, disbursements (R-AP-3), and export
+    /// the ledger.
+    FundsRead,
+    /// Keep the fund: open accounts, credit them, pay approved disbursements (R-AP-3).
+    FundsManage,
 }
 
 use Permission as P;
@@ -83,7 +88,7 @@ macro_rules! roles {
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
         [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead,
-         ComplaintsRead, WorkOrdersRead, ContractorsManage];
+         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead];
     PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates; sees no group's business data.",
         [GroupsManage, CalendarsManage];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
@@ -91,19 +96,31 @@ roles! {
          ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage];
     CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead, WorkOrdersManage, ContractorsManage];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead];
     CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
         [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead];
+         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead, FundsRead];
     OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead];
     Vp = "vp", "分管副总", "Vice president in charge (分管副总).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove, FundsRead];
     President = "president", "总裁", "President (总裁).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead];
+    GeneralManager = "general_manager", "总经理", "A company's or center's general manager (总经理); approves fund uses of 10,000 – 100,000 yuan (R-AP-3).",
+        [OrgRead, CustomersRead, UsersRead,
+         ComplaintsRead, WorkOrdersRead, FundsRead];
+    DevelopmentDirector = "development_director", "开发部总监", "Development director (开发部总监); approves fund uses below 10,000 yuan (R-AP-3).",
+        [OrgRead, CustomersRead,
+         ComplaintsRead, WorkOrdersRead, FundsRead];
+    RegionalHq = "regional_hq", "区域总部", "Regional headquarters (区域总部); approves fund uses above 100,000 yuan (R-AP-3).",
+        [OrgRead, CustomersRead,
+         ComplaintsRead, WorkOrdersRead, FundsRead];
+    Finance = "finance", "财务", "Finance (财务部); keeps the customer-service fund's own ledger and pays approved uses (R-AP-3).",
+        [OrgRead,
+         ComplaintsRead, FundsRead, FundsManage];
     DeptCoordinator = "dept_coordinator", "部门接口人", "A department's coordinator (接口人) for work orders (R-WO-1).",
         [OrgRead,
          ComplaintsRead, WorkOrdersRead, WorkOrdersRespond];
@@ -121,7 +138,7 @@ roles! {
          ComplaintsRead, ComplaintsReceive];
     Auditor = "auditor", "审计", "Auditor: reads everything in scope (the audit trail included), changes nothing, sees masked phones.",
         [OrgRead, CustomersRead, UsersRead, AuditRead,
-         ComplaintsRead, WorkOrdersRead];
+         ComplaintsRead, WorkOrdersRead, FundsRead];
     CrmIntegration = "crm_integration", "CRM 集成", "A CRM system (integration client): keeps customers in sync.",
         [OrgRead, CustomersRead, CustomersWrite,
          ComplaintsRead, ComplaintsReceive];
@@ -172,6 +189,7 @@ mod tests {
                 | P::AuditRead
                 | P::ComplaintsRead
                 | P::WorkOrdersRead
+                | P::FundsRead
         )));
     }
 
@@ -179,7 +197,7 @@ mod tests {
     /// one table so that a change is deliberate. Columns: complaints **R**ead, rece**I**ve,
     /// **W**ork, **A**pprove (final plan), **C**allback, clo**S**e; work orders **R**ead,
     /// **M**anage (customer center), res**P**ond (department), **A**pprove (head, VP);
-    /// contractors **K**eep.
+    /// contractors **K**eep; the customer-service fund **R**ead, **M**anage (R-AP-3).
     #[test]
     fn complaint_permissions_by_role() {
         let columns = [
@@ -194,27 +212,33 @@ mod tests {
             P::WorkOrdersRespond,
             P::WorkOrdersApprove,
             P::ContractorsManage,
+            P::FundsRead,
+            P::FundsManage,
         ];
         #[rustfmt::skip]
         let table = [
-            //                             complaints     work orders  contractors
-            //                             R I W A C S    R M P A      K
-            (Role::Admin,                 "x . . . . .    x . . .      x"),
-            (Role::PlatformOperator,      ". . . . . .    . . . .      ."),
-            (Role::CsSpecialist,          "x x x . x .    x x . .      ."),
-            (Role::CsManager,             "x x x x x x    x x . .      x"),
-            (Role::CustomerDirector,      "x . . x x x    x . . .      ."),
-            (Role::OfficeDirector,        "x . . x . .    x . . .      ."),
-            (Role::Vp,                    "x . . x . .    x . . x      ."),
-            (Role::President,             "x . . x . .    x . . .      ."),
-            (Role::DeptCoordinator,       "x . . . . .    x . x .      ."),
-            (Role::DeptHead,              "x . . . . .    x . x x      ."),
-            (Role::PropertyStaff,         "x x x . x .    . . . .      ."),
-            (Role::SalesStaff,            "x x . . . .    . . . .      ."),
-            (Role::BrokerageStaff,        "x x . . . .    . . . .      ."),
-            (Role::Auditor,               "x . . . . .    x . . .      ."),
-            (Role::CrmIntegration,        "x x . . . .    . . . .      ."),
-            (Role::CallCenterIntegration, "x x . . . .    . . . .      ."),
+            //                             complaints     work orders  contractors  fund
+            //                             R I W A C S    R M P A      K            R M
+            (Role::Admin,                 "x . . . . .    x . . .      x            x ."),
+            (Role::PlatformOperator,      ". . . . . .    . . . .      .            . ."),
+            (Role::CsSpecialist,          "x x x . x .    x x . .      .            . ."),
+            (Role::CsManager,             "x x x x x x    x x . .      x            x ."),
+            (Role::CustomerDirector,      "x . . x x x    x . . .      .            x ."),
+            (Role::OfficeDirector,        "x . . x . .    x . . .      .            x ."),
+            (Role::Vp,                    "x . . x . .    x . . x      .            x ."),
+            (Role::President,             "x . . x . .    x . . .      .            x ."),
+            (Role::GeneralManager,        "x . . . . .    x . . .      .            x ."),
+            (Role::DevelopmentDirector,   "x . . . . .    x . . .      .            x ."),
+            (Role::RegionalHq,            "x . . . . .    x . . .      .            x ."),
+            (Role::Finance,               "x . . . . .    . . . .      .            x x"),
+            (Role::DeptCoordinator,       "x . . . . .    x . x .      .            . ."),
+            (Role::DeptHead,              "x . . . . .    x . x x      .            . ."),
+            (Role::PropertyStaff,         "x x x . x .    . . . .      .            . ."),
+            (Role::SalesStaff,            "x x . . . .    . . . .      .            . ."),
+            (Role::BrokerageStaff,        "x x . . . .    . . . .      .            . ."),
+            (Role::Auditor,               "x . . . . .    x . . .      .            x ."),
+            (Role::CrmIntegration,        "x x . . . .    . . . .      .            . ."),
+            (Role::CallCenterIntegration, "x x . . . .    . . . .      .            . ."),
         ];
         let roles: Vec<Role> = table.iter().map(|(role, _)| *role).collect();
         assert_eq!(roles, Role::ALL, "one row per role, in API order");

@@ -1,5 +1,6 @@
 //! The HTTP endpoints, a module (or a folder) per concept, registered in one list.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
@@ -7,6 +8,7 @@ pub mod clients;
 pub mod complaints;
 pub mod contractors;
 pub mod customers;
+pub mod funds;
 pub mod grants;
 pub mod groups;
 pub mod health;
@@ -52,6 +54,23 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(complaints::work_orders::list_work_orders)
         .service(complaints::work_orders::get_work_order)
         .service(complaints::work_orders::transition_work_order)
+        .service(approvals::policy::get_approval_policy)
+        .service(approvals::policy::update_approval_policy)
+        .service(approvals::policy::get_approval_route)
+        .service(approvals::requests::create_approval)
+        .service(approvals::requests::list_approvals)
+        .service(approvals::requests::get_approval)
+        .service(approvals::requests::decide_approval)
+        .service(approvals::requests::resubmit_approval)
+        .service(funds::create_fund_account)
+        .service(funds::list_fund_accounts)
+        .service(funds::get_fund_account)
+        .service(funds::create_fund_credit)
+        .service(funds::list_fund_entries)
+        .service(funds::create_disbursement)
+        .service(funds::list_disbursements)
+        .service(funds::get_disbursement)
+        .service(funds::pay_disbursement)
         .service(contractors::create_contractor)
         .service(contractors::list_contractors)
         .service(contractors::get_contractor)

@@ -290,7 +290,7 @@ fn next_number(
 }
 
 /// The calendar a project's clocks count on: its own, else its group's default.
-pub(super) fn calendar_of(
+pub(crate) fn calendar_of(
     conn: &mut DbConnection,
     project_id: &str,
     group_id: &str,

@@ -222,15 +222,15 @@ pub struct TimelineActor<'a> {
 }
 
 /// One entry of a complaint's timeline.
-struct Entry<'a> {
-    kind: &'a str,
-    action: Option<&'a str>,
-    states: (Option<ComplaintState>, Option<ComplaintState>),
-    payload: serde_json::Value,
+pub(crate) struct Entry<'a> {
+    pub(crate) kind: &'a str,
+    pub(crate) action: Option<&'a str>,
+    pub(crate) states: (Option<ComplaintState>, Option<ComplaintState>),
+    pub(crate) payload: serde_json::Value,
 }
 
 /// Appends an immutable timeline entry.
-fn timeline(
+pub(crate) fn timeline(
     conn: &mut DbConnection,
     complaint_id: &str,
     actor: TimelineActor<'_>,

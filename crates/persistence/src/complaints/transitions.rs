@@ -34,6 +34,10 @@ pub enum TransitionError {
     /// The store refused (404, 403, 412, …).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// `approve_plan` waits for the final plan's approval (R-AP): the step it is at, or
+    /// `None` when none was submitted.
+    #[error("the final plan's approval is not complete")]
+    ApprovalPending(Option<Box<crate::funds::Pending>>),
 }
 
 impl From<diesel::result::Error> for TransitionError {
@@ -61,6 +65,11 @@ pub fn transition(
         let done = apply(&current.snapshot(), command, &policy.policy.0.lifecycle)?;
         let write = write.ok_or(StoreError::Forbidden)?;
         write.require(&current.place())?;
+        if matches!(command, Command::ApprovePlan) {
+            crate::approvals::requests::final_plan_approved(conn, id).map_err(|e| {
+                e.map_or_else(TransitionError::Store, TransitionError::ApprovalPending)
+            })?;
+        }
         let owner = match command {
             Command::HandOver { to_user_id, .. } => {
                 if !is_active_member(conn, to_user_id.as_str(), &current.group_id)? {

@@ -65,6 +65,16 @@ impl From<TransitionError> for ApiError {
             }
             TransitionError::Lifecycle(LifecycleError::Invalid(problems)) => invalid(problems),
             TransitionError::Store(e) => e.into(),
+            TransitionError::ApprovalPending(Some(pending)) => {
+                crate::routes::approvals::pending(&pending)
+            }
+            TransitionError::ApprovalPending(None) => ApiError::Refused(
+                actix_web::http::StatusCode::CONFLICT,
+                "approval_required",
+                "approve_plan waits for an approved final_plan request: submit one with \
+                 POST /api/v1/approvals"
+                    .to_owned(),
+            ),
         }
     }
 }

@@ -1,0 +1,738 @@
+//! Approvals (R-AP) and the customer-service fund (R-AP-3): every cell of the R-AP table and of
+//! the `service-fund` preset through the route endpoint, a 1,200,000 fen compensation blocked
+//! until its countersign and the president's approval, reject / return / resubmit, a matrix
+//! edit that leaves requests under way alone, the R-T-8 step clocks, `approve_plan` waiting
+//! for the final plan, and 20 concurrent payments against a balance that covers 7.
+
+use futures_util::future::join_all;
+use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
+use reqwest::Response;
+use serde_json::{Value, json};
+
+both_backends! {
+    r_ap_table_every_cell_through_the_route => r_ap_table_every_cell_through_the_route;
+    r_ap_3_service_fund_preset_routes_by_amount => r_ap_3_service_fund_preset_routes_by_amount;
+    r_ap_3_a_compensation_is_paid_only_after_its_approval => r_ap_3_a_compensation_is_paid_only_after_its_approval;
+    r_ap_1_countersign_reject_return_and_resubmit => r_ap_1_countersign_reject_return_and_resubmit;
+    r_ap_1_named_vps_all_countersign_a_proposal => r_ap_1_named_vps_all_countersign_a_proposal;
+    a_matrix_edit_leaves_requests_under_way_alone => a_matrix_edit_leaves_requests_under_way_alone;
+    r_t_8_each_step_runs_its_approval_clock => r_t_8_each_step_runs_its_approval_clock;
+    approve_plan_waits_for_the_final_plans_approval => approve_plan_waits_for_the_final_plans_approval;
+    r_ap_4_a_key_account_request_and_the_inbox => r_ap_4_a_key_account_request_and_the_inbox;
+}
+
+fn step(kind: &str, roles: &[&str]) -> Value {
+    json!({"kind": kind, "roles": roles, "mode": "all"})
+}
+
+async fn route(app: &TestApp, token: &str, query: &str) -> Value {
+    let res = app.get(&format!("/api/v1/policies/approvals/route?{query}"), token).await;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{query}: {body}");
+    body
+}
+
+/// R-AP table (004 §3.9.5): one step per cell, reviews then approves; a cell naming several
+/// roles is a countersign (`all`); "center GM or VP" is its own `any` step; 500 / 10,000 yuan
+/// are 50,000 / 1,000,000 fen.
+async fn r_ap_table_every_cell_through_the_route(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let center = json!([
+        step("review", &["cs_manager", "customer_director"]),
+        step("approve", &["office_director"])
+    ]);
+    for grade in ["general", "important", "major"] {
+        let r = route(&app, &admin, &format!("document=ticket&grade={grade}")).await;
+        assert_eq!(r["steps"], center, "ticket {grade}");
+        assert_eq!((r["policy_version"].as_i64(), &r["grade"]), (Some(0), &json!(grade)));
+    }
+    for document in ["proposal", "final_plan"] {
+        let r = route(&app, &admin, &format!("document={document}&grade=general")).await;
+        assert_eq!(r["steps"], center, "{document} general");
+    }
+    for grade in ["important", "major"] {
+        let r = route(&app, &admin, &format!("document=proposal&grade={grade}")).await;
+        assert_eq!(
+            r["steps"],
+            json!([step("review", &["cs_manager", "customer_director", "dept_head"]),
+                step("approve", &["office_director"]),
+                {"kind": "approve", "roles": ["general_manager", "vp"], "mode": "any"}]),
+            "contact sheet {grade}"
+        );
+        let r = route(&app, &admin, &format!("document=final_plan&grade={grade}")).await;
+        assert_eq!(
+            r["steps"],
+            json!([
+                step("review", &["office_director", "customer_director"]),
+                step("approve", &["vp"])
+            ]),
+            "final plan {grade}"
+        );
+    }
+    let small = json!([step("review", &["cs_manager"]), step("approve", &["customer_director"])]);
+    let middle = json!([
+        step("review", &["office_director", "customer_director"]),
+        step("approve", &["vp"])
+    ]);
+    let large =
+        json!([step("review", &["office_director", "vp"]), step("approve", &["president"])]);
+    for (amount, expected) in [
+        (0, &small),
+        (49_999, &small),
+        (50_000, &middle),
+        (999_999, &middle),
+        (1_000_000, &large),
+        (10_000_000, &large),
+    ] {
+        for grade in ["general", "major"] {
+            let q = format!("document=fund_disbursement&grade={grade}&amount_fen={amount}");
+            let r = route(&app, &admin, &q).await;
+            assert_eq!(&r["steps"], expected, "{amount} fen, {grade}");
+            assert_eq!(r["amount_fen"], amount);
+        }
+    }
+    for document in ["grade_lowering", "key_account_request"] {
+        let r = route(&app, &admin, &format!("document={document}&grade=important")).await;
+        assert_eq!(r["steps"], small, "{document}");
+    }
+    let res = app.get("/api/v1/policies/approvals/route?document=fund_disbursement", &admin).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "no_route");
+    let res = app.get("/api/v1/policies/approvals/route?document=memo", &admin).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "document");
+}
+
+async fn put_policy(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    version: i64,
+    body: &Value,
+) -> Response {
+    app.http
+        .put(app.url(&format!("/api/v1/policies/approvals{query}")))
+        .bearer_auth(token)
+        .header("if-match", format!("\"{version}\""))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// R-AP-3 (001): below 10,000 yuan the CS manager reviews and the development director
+/// approves; 10,000 – 100,000 yuan the general manager; above, the regional headquarters.
+async fn r_ap_3_service_fund_preset_routes_by_amount(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let res = put_policy(&app, &admin, "", 0, &json!({"preset": "service-fund"})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["etag"], "\"1\"");
+    let stored: Value = res.json().await.unwrap();
+    assert_eq!((&stored["preset"], &stored["version"]), (&json!("service-fund"), &json!(1)));
+    let small =
+        json!([step("review", &["cs_manager"]), step("approve", &["development_director"])]);
+    let gm = json!([step("approve", &["general_manager"])]);
+    let hq = json!([step("approve", &["regional_hq"])]);
+    for (amount, expected) in [
+        (0, &small),
+        (49_999, &small),
+        (50_000, &small),
+        (999_999, &small),
+        (1_000_000, &gm),
+        (10_000_000, &gm),
+        (10_000_001, &hq),
+    ] {
+        let r =
+            route(&app, &admin, &format!("document=fund_disbursement&amount_fen={amount}")).await;
+        assert_eq!((&r["steps"], &r["policy_version"]), (expected, &json!(1)), "{amount} fen");
+    }
+    // The other documents keep the R-AP table.
+    let r = route(&app, &admin, "document=final_plan&grade=major").await;
+    assert_eq!(r["steps"][1], step("approve", &["vp"]));
+    // Stale, unknown and malformed edits change nothing.
+    let stale = put_policy(&app, &admin, "", 0, &json!({"preset": "jinyu-2012"})).await;
+    assert_problem(stale, 412, "stale_version").await;
+    let unknown = put_policy(&app, &admin, "", 1, &json!({"preset": "nowhere"})).await;
+    assert_eq!(
+        assert_problem(unknown, 422, "validation_failed").await["errors"][0]["field"],
+        "preset"
+    );
+    let bad = json!({"rows": [{"document": "ticket", "grade": "any", "min_fen": 10, "max_fen": 5,
+        "steps": [{"kind": "approve", "roles": [], "mode": "any"}]}]});
+    let problem =
+        assert_problem(put_policy(&app, &admin, "", 1, &bad).await, 422, "validation_failed").await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["rows[0].max_fen", "rows[0].steps[0].roles"]);
+    let (_, specialist) =
+        app.user_with(&admin, "specialist", &[("cs_specialist", "group", None)]).await;
+    let denied = put_policy(&app, &specialist, "", 1, &json!({"preset": "jinyu-2012"})).await;
+    assert_problem(denied, 403, "forbidden").await;
+    let res = app.get("/api/v1/policies/approvals", &specialist).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["version"], 1);
+}
+
+/// The people of an approval round, each group-wide.
+struct Round {
+    admin: String,
+    org: kefu_tests::org::Org,
+    specialist: String,
+    manager: String,
+    director: String,
+    office: String,
+    vp: String,
+    president: String,
+    finance: String,
+}
+
+async fn round(app: &TestApp) -> Round {
+    let admin = app.admin_token().await;
+    let org = org(app, &admin).await;
+    let mut tokens = Vec::new();
+    for role in [
+        "cs_specialist",
+        "cs_manager",
+        "customer_director",
+        "office_director",
+        "vp",
+        "president",
+        "finance",
+    ] {
+        tokens.push(app.user_with(&admin, role, &[(role, "group", None)]).await.1);
+    }
+    let [specialist, manager, director, office, vp, president, finance] =
+        tokens.try_into().unwrap();
+    Round { admin, org, specialist, manager, director, office, vp, president, finance }
+}
+
+/// A complaint of project A, raised to `grade` by hand when it is above general.
+async fn complaint(app: &TestApp, r: &Round, grade: &str) -> Value {
+    let body = json!({"kind": "complaint", "channel": "phone", "project_id": r.org.projects[0],
+        "customer_id": r.org.customers[0], "unit_id": r.org.units[0],
+        "category": "construction_quality", "description": "外墙渗水，室内装修受损"});
+    let c = app.create("/api/v1/complaints", &r.specialist, body).await;
+    if grade == "general" {
+        return c;
+    }
+    let path = format!("/api/v1/complaints/{}", id(&c));
+    let raise = json!({"grade": grade, "grade_reason": "损失较大"});
+    let res = app.patch(&path, &r.manager, c["version"].as_i64().unwrap(), &raise).await;
+    assert_eq!(res.status(), 200);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(c["grade"], grade);
+    c
+}
+
+/// Project A's fund account holding `balance` fen.
+async fn account(app: &TestApp, r: &Round, balance: i64) -> Value {
+    let a = app
+        .create("/api/v1/fund-accounts", &r.finance, json!({"project_id": r.org.projects[0]}))
+        .await;
+    assert_eq!(a["balance_fen"], 0);
+    let path = format!("/api/v1/fund-accounts/{}/credits", id(&a));
+    let credit =
+        json!({"source": "project_reserve", "amount_fen": balance, "reference": "立项预留"});
+    let credited = app.create(&path, &r.finance, credit).await;
+    assert_eq!(credited["account"]["balance_fen"], balance);
+    assert_eq!(credited["entry"]["balance_after_fen"], balance);
+    credited["account"].clone()
+}
+
+async fn approval(app: &TestApp, token: &str, approval_id: &str) -> Value {
+    let res = app.get(&format!("/api/v1/approvals/{approval_id}"), token).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn decide_raw(app: &TestApp, token: &str, a: &Value, body: &Value) -> Response {
+    app.http
+        .post(app.url(&format!("/api/v1/approvals/{}/decisions", id(a))))
+        .bearer_auth(token)
+        .header("if-match", format!("\"{}\"", a["version"]))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A decision that must pass; the request after it.
+async fn decide(app: &TestApp, token: &str, a: &Value, decision: &str) -> Value {
+    let body = json!({"decision": decision, "comment": "意见"});
+    let res = decide_raw(app, token, a, &body).await;
+    let status = res.status();
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{decision}: {after}");
+    assert_eq!(after["version"], a["version"].as_i64().unwrap() + 1);
+    after
+}
+
+async fn pay(app: &TestApp, token: &str, disbursement: &Value) -> Response {
+    let path = format!("/api/v1/disbursements/{}/pay", id(disbursement));
+    app.post(&path, token, &json!({"reference": "FK-2026-0012"})).await
+}
+
+async fn disburse(
+    app: &TestApp,
+    r: &Round,
+    account: &Value,
+    complaint: &Value,
+    amount: i64,
+) -> Value {
+    let path = format!("/api/v1/fund-accounts/{}/disbursements", id(account));
+    let body = json!({"complaint_id": id(complaint), "amount_fen": amount, "use": "compensation",
+        "summary": "赔偿业主装修损失"});
+    let d = app.create(&path, &r.specialist, body).await;
+    assert_eq!(d["state"], "awaiting_approval");
+    d
+}
+
+/// R-AP-3 and the R-AP table's last row: a 1,200,000 fen compensation on an important
+/// complaint waits for the office director's and the VP's countersigned review and the
+/// president's approval; paying earlier names the pending step and its roles; then the
+/// balance drops by exactly the amount.
+async fn r_ap_3_a_compensation_is_paid_only_after_its_approval(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "important").await;
+    let acc = account(&app, &r, 5_000_000).await;
+    let d = disburse(&app, &r, &acc, &c, 1_200_000).await;
+    let a = approval(&app, &r.finance, d["approval_id"].as_str().unwrap()).await;
+    assert_eq!(
+        (&a["document"], &a["grade"], &a["amount_fen"]),
+        (&json!("fund_disbursement"), &json!("important"), &json!(1_200_000))
+    );
+    assert_eq!(
+        a["steps"],
+        json!([step("review", &["office_director", "vp"]), step("approve", &["president"])])
+    );
+    let problem = assert_problem(pay(&app, &r.finance, &d).await, 409, "approval_pending").await;
+    assert_eq!(problem["pending_step"]["index"], 0);
+    assert_eq!(problem["pending_step"]["kind"], "review");
+    assert_eq!(problem["pending_step"]["roles"], json!(["office_director", "vp"]));
+    assert_eq!(problem["pending_step"]["awaited_roles"], json!(["office_director", "vp"]));
+    // The president may not jump the queue; the office director reviews first.
+    let early = decide_raw(&app, &r.president, &a, &json!({"decision": "approve"})).await;
+    assert_problem(early, 403, "not_your_step").await;
+    let a = decide(&app, &r.office, &a, "approve").await;
+    assert_eq!((&a["current_step"], &a["awaited_roles"]), (&json!(0), &json!(["vp"])));
+    let problem = assert_problem(pay(&app, &r.finance, &d).await, 409, "approval_pending").await;
+    assert_eq!(problem["pending_step"]["awaited_roles"], json!(["vp"]));
+    let a = decide(&app, &r.vp, &a, "approve").await;
+    assert_eq!((&a["current_step"], &a["awaited_roles"]), (&json!(1), &json!(["president"])));
+    let problem = assert_problem(pay(&app, &r.finance, &d).await, 409, "approval_pending").await;
+    assert_eq!(
+        (&problem["pending_step"]["kind"], &problem["pending_step"]["roles"]),
+        (&json!("approve"), &json!(["president"]))
+    );
+    let a = decide(&app, &r.president, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+    let d = app
+        .get(&format!("/api/v1/disbursements/{}", id(&d)), &r.specialist)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(d["state"], "approved");
+    // Only finance pays.
+    assert_problem(pay(&app, &r.specialist, &d).await, 403, "forbidden").await;
+    let res = pay(&app, &r.finance, &d).await;
+    assert_eq!(res.status(), 200);
+    let paid: Value = res.json().await.unwrap();
+    assert_eq!(paid["state"], "paid");
+    assert_problem(pay(&app, &r.finance, &d).await, 409, "not_payable").await;
+    let acc = app
+        .get(&format!("/api/v1/fund-accounts/{}", id(&acc)), &r.finance)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(acc["balance_fen"], 5_000_000 - 1_200_000);
+    let entries: Value = app
+        .get(&format!("/api/v1/fund-accounts/{}/entries", id(&acc)), &r.finance)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = &entries["items"][1];
+    assert_eq!(
+        (&last["direction"], &last["category"], &last["amount_fen"]),
+        (&json!("debit"), &json!("compensation"), &json!(1_200_000))
+    );
+    assert_eq!((&last["balance_after_fen"], &last["complaint_id"]), (&json!(3_800_000), &c["id"]));
+    let csv = app
+        .get(&format!("/api/v1/fund-accounts/{}/entries?format=csv", id(&acc)), &r.finance)
+        .await;
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.lines().nth(2).unwrap().contains(",debit,compensation,1200000,3800000,"));
+    // The specialist reads no ledger; the decisions are on the complaint's timeline.
+    let denied =
+        app.get(&format!("/api/v1/fund-accounts/{}/entries", id(&acc)), &r.specialist).await;
+    assert_problem(denied, 403, "forbidden").await;
+    let timeline: Value = app
+        .get(&format!("/api/v1/complaints/{}/events", id(&c)), &r.specialist)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = timeline["items"].as_array().unwrap_or_else(|| timeline.as_array().unwrap());
+    let approvals = items.iter().filter(|e| e["kind"] == "approval").count();
+    assert_eq!(approvals, 4, "submitted and three decisions: {timeline}");
+    assert!(items.iter().any(|e| e["kind"] == "fund" && e["action"] == "paid"));
+}
+
+/// R-AP-1, R-AP table: a countersign needs every listed role; one rejection ends the request
+/// (and its disbursement); a return goes to the preparer with a comment, and his resubmission
+/// restarts the steps. The preparer never decides his own request; one user decides a step once.
+async fn r_ap_1_countersign_reject_return_and_resubmit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "general").await;
+    let acc = account(&app, &r, 1_000_000).await;
+    // 60,000 fen: the office director and the customer director countersign, the VP approves.
+    let d = disburse(&app, &r, &acc, &c, 60_000).await;
+    let a = approval(&app, &r.director, d["approval_id"].as_str().unwrap()).await;
+    assert_eq!(a["can_decide"], true);
+    let a = decide(&app, &r.office, &a, "approve").await;
+    let twice = decide_raw(&app, &r.office, &a, &json!({"decision": "approve"})).await;
+    assert_problem(twice, 409, "already_decided").await;
+    let a = decide(&app, &r.director, &a, "reject").await;
+    assert_eq!((&a["state"], &a["current_step"]), (&json!("rejected"), &Value::Null));
+    let after = decide_raw(&app, &r.vp, &a, &json!({"decision": "approve"})).await;
+    assert_problem(after, 409, "approval_not_pending").await;
+    assert_problem(pay(&app, &r.finance, &d).await, 409, "not_payable").await;
+
+    // A contact sheet prepared by the specialist: he may not decide it; a return needs a
+    // comment; the resubmission starts again at the first step.
+    let (_, cs2) = app.user_with(&r.admin, "manager2", &[("cs_manager", "group", None)]).await;
+    let body = json!({"document": "ticket", "complaint_id": id(&c), "summary": "受理单报批"});
+    let a = app.create("/api/v1/approvals", &r.manager, body).await;
+    assert_eq!(a["steps"][0]["roles"], json!(["cs_manager", "customer_director"]));
+    assert_eq!(a["can_decide"], false, "the preparer");
+    let own = decide_raw(&app, &r.manager, &a, &json!({"decision": "approve"})).await;
+    assert_problem(own, 403, "own_request").await;
+    let a = decide(&app, &cs2, &a, "approve").await;
+    assert_eq!(a["awaited_roles"], json!(["customer_director"]));
+    let bare = decide_raw(&app, &r.director, &a, &json!({"decision": "return"})).await;
+    assert_eq!(
+        assert_problem(bare, 422, "validation_failed").await["errors"][0]["field"],
+        "comment"
+    );
+    let a = decide(&app, &r.director, &a, "return").await;
+    assert_eq!((&a["state"], &a["return_comment"]), (&json!("returned"), &json!("意见")));
+    let resubmit = |token: String, a: Value| {
+        let app = &app;
+        async move {
+            app.http
+                .post(app.url(&format!("/api/v1/approvals/{}/resubmissions", id(&a))))
+                .bearer_auth(token)
+                .header("if-match", format!("\"{}\"", a["version"]))
+                .json(&json!({"comment": "已补充报价单"}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_problem(resubmit(cs2.clone(), a.clone()).await, 403, "not_preparer").await;
+    let res = resubmit(r.manager.clone(), a.clone()).await;
+    assert_eq!(res.status(), 200);
+    let a: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&a["state"], &a["round"], &a["current_step"]),
+        (&json!("pending"), &json!(2), &json!(0))
+    );
+    assert_eq!(a["awaited_roles"], json!(["cs_manager", "customer_director"]));
+    let a = decide(&app, &cs2, &a, "approve").await;
+    let a = decide(&app, &r.director, &a, "approve").await;
+    assert_eq!(a["awaited_roles"], json!(["office_director"]));
+    let a = decide(&app, &r.office, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+    let full = approval(&app, &r.manager, &id(&a)).await;
+    let rounds: Vec<i64> = full["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["round"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rounds, [1, 1, 2, 2, 2]);
+}
+
+/// R-AP-1: the VPs concerned all countersign an important contact sheet when the request
+/// names them; the center's general manager alone no longer suffices.
+async fn r_ap_1_named_vps_all_countersign_a_proposal(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "important").await;
+    let (vp2_id, vp2) = app.user_with(&r.admin, "vp2", &[("vp", "group", None)]).await;
+    let me: Value = app.get("/api/v1/me", &r.vp).await.json().await.unwrap();
+    let vp1_id = me["id"].as_str().or(me["user"]["id"].as_str()).unwrap().to_owned();
+    let dept = Some(r.org.departments[0].as_str());
+    let (_, head) = app.user_with(&r.admin, "head", &[("dept_head", "department", dept)]).await;
+    let (_, gm) = app.user_with(&r.admin, "gm", &[("general_manager", "group", None)]).await;
+    let body = json!({"document": "proposal", "complaint_id": id(&c), "department_id": r.org.departments[0],
+        "summary": "工程中心建议方案", "named_users": [{"step": 2, "user_ids": [vp1_id, vp2_id]}]});
+    let mut a = app.create("/api/v1/approvals", &r.specialist, body).await;
+    assert_eq!(a["named_users"], json!([{"step": 2, "user_ids": [vp1_id, vp2_id]}]));
+    for token in [&r.manager, &r.director, &head, &r.office] {
+        a = decide(&app, token, &a, "approve").await;
+    }
+    assert_eq!(a["current_step"], 2);
+    let not_named = decide_raw(&app, &gm, &a, &json!({"decision": "approve"})).await;
+    assert_problem(not_named, 403, "not_your_step").await;
+    let a = decide(&app, &r.vp, &a, "approve").await;
+    assert_eq!(a["state"], "pending", "both VPs countersign");
+    let a = decide(&app, &vp2, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+}
+
+/// A request keeps the route of the version it started under; a new one takes the new route.
+async fn a_matrix_edit_leaves_requests_under_way_alone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "general").await;
+    let acc = account(&app, &r, 1_000_000).await;
+    let before = disburse(&app, &r, &acc, &c, 60_000).await;
+    let a = approval(&app, &r.office, before["approval_id"].as_str().unwrap()).await;
+    let a = decide(&app, &r.office, &a, "approve").await;
+    let res = put_policy(&app, &r.admin, "", 0, &json!({"preset": "service-fund"})).await;
+    assert_eq!(res.status(), 200);
+    // A company override wins over the group's matrix for its company only.
+    let rows = json!({"rows": [{"document": "fund_disbursement", "grade": "any",
+        "steps": [{"kind": "approve", "roles": ["finance"], "mode": "any"}]}]});
+    let res = put_policy(&app, &r.admin, &format!("?company_id={}", r.org.c2), 0, &rows).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let q = format!("document=fund_disbursement&amount_fen=60000&company_id={}", r.org.c2);
+    assert_eq!(route(&app, &r.admin, &q).await["steps"], rows["rows"][0]["steps"]);
+    let a = approval(&app, &r.director, &id(&a)).await;
+    assert_eq!((&a["policy_version"], &a["steps"][1]["roles"]), (&json!(0), &json!(["vp"])));
+    let a = decide(&app, &r.director, &a, "approve").await;
+    let a = decide(&app, &r.vp, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+    let after = disburse(&app, &r, &acc, &c, 60_000).await;
+    let b = approval(&app, &r.office, after["approval_id"].as_str().unwrap()).await;
+    assert_eq!(b["policy_version"], 1);
+    assert_eq!(
+        b["steps"],
+        json!([step("review", &["cs_manager"]), step("approve", &["development_director"])])
+    );
+}
+
+/// R-T-8: each step answers within a day; a special matter answers within a day and is
+/// decided within three (calendar days).
+async fn r_t_8_each_step_runs_its_approval_clock(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "general").await;
+    let body = json!({"document": "ticket", "complaint_id": id(&c), "summary": "受理单报批"});
+    let a = app.create("/api/v1/approvals", &r.specialist, body).await;
+    let clocks = a["clocks"].as_array().unwrap();
+    assert_eq!(clocks.len(), 1, "{a}");
+    assert_eq!(
+        (&clocks[0]["clock"], &clocks[0]["rule_id"]),
+        (&json!("internal_approval"), &json!("R-T-8"))
+    );
+    assert_eq!(clocks[0]["due_at"], "2026-10-01T17:00:00+08:00");
+    let a = decide(&app, &r.manager, &a, "approve").await;
+    let a = decide(&app, &r.director, &a, "approve").await;
+    let clocks = a["clocks"].as_array().unwrap();
+    assert_eq!(
+        (clocks.len(), &clocks[0]["state"]),
+        (1, &json!("running")),
+        "the next step's own clock"
+    );
+    let body = json!({"document": "ticket", "complaint_id": id(&c), "summary": "特殊事项", "special": true});
+    let s = app.create("/api/v1/approvals", &r.specialist, body).await;
+    let due = |a: &Value, name: &str| {
+        a["clocks"].as_array().unwrap().iter().find(|k| k["clock"] == name).unwrap()["due_at"]
+            .clone()
+    };
+    assert_eq!(due(&s, "special_approval_answer"), "2026-10-01T17:00:00+08:00");
+    assert_eq!(due(&s, "special_approval"), "2026-10-03T17:00:00+08:00");
+    let s = decide(&app, &r.manager, &s, "approve").await;
+    let state = |a: &Value, name: &str| {
+        a["clocks"].as_array().unwrap().iter().find(|k| k["clock"] == name).unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state(&s, "special_approval_answer"), "met");
+    assert_eq!(state(&s, "special_approval"), "running");
+}
+
+async fn transition(app: &TestApp, token: &str, c: &Value, body: Value) -> Response {
+    app.http
+        .post(app.url(&format!("/api/v1/complaints/{}/transitions", id(c))))
+        .bearer_auth(token)
+        .header("if-match", format!("\"{}\"", c["version"]))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn moved(app: &TestApp, token: &str, c: &Value, body: Value) -> Value {
+    let res = transition(app, token, c, body.clone()).await;
+    let status = res.status();
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{body}: {after}");
+    after
+}
+
+/// R-AP table (final plan): `approve_plan` waits for an approved `final_plan` request.
+async fn approve_plan_waits_for_the_final_plans_approval(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "important").await;
+    let c = moved(&app, &r.specialist, &c, json!({"action": "write_ticket"})).await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "collect_evidence", "findings": "渗水"}))
+            .await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "escalate", "reason": "需工程中心"})).await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "propose_plan", "plan": "重做防水"})).await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "agree", "terms": "重做防水并赔偿"})).await;
+    let early = transition(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;
+    assert_problem(early, 409, "approval_required").await;
+    let body =
+        json!({"document": "final_plan", "complaint_id": id(&c), "summary": "重做防水并赔偿"});
+    let a = app.create("/api/v1/approvals", &r.specialist, body).await;
+    let c = app
+        .get(&format!("/api/v1/complaints/{}", id(&c)), &r.manager)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let waiting = transition(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;
+    let problem = assert_problem(waiting, 409, "approval_pending").await;
+    assert_eq!(problem["pending_step"]["roles"], json!(["office_director", "customer_director"]));
+    let a = decide(&app, &r.office, &a, "approve").await;
+    let a = decide(&app, &r.director, &a, "approve").await;
+    let a = decide(&app, &r.vp, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+    let c = app
+        .get(&format!("/api/v1/complaints/{}", id(&c)), &r.manager)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let c = moved(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;
+    assert_eq!(c["state"], "plan_approved");
+}
+
+/// R-AP-4: a key-account request needs no complaint: staff apply, the CS manager reviews, the
+/// customer director approves. The inbox shows each approver what awaits him, and a user
+/// scoped to another project neither sees nor decides it.
+async fn r_ap_4_a_key_account_request_and_the_inbox(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let body = json!({"document": "key_account_request", "project_id": r.org.projects[0],
+        "summary": "大客户专属维修通道"});
+    let a = app.create("/api/v1/approvals", &r.specialist, body).await;
+    assert_eq!(
+        a["steps"],
+        json!([step("review", &["cs_manager"]), step("approve", &["customer_director"])])
+    );
+    let inbox = |token: String| {
+        let app = &app;
+        async move {
+            let res = app.get("/api/v1/approvals?assignee=me&state=pending", &token).await;
+            assert_eq!(res.status(), 200);
+            let page: Value = res.json().await.unwrap();
+            kefu_tests::api::ids(&page)
+        }
+    };
+    assert_eq!(inbox(r.manager.clone()).await, [id(&a)]);
+    assert!(inbox(r.director.clone()).await.is_empty(), "not his step yet");
+    let project_b = Some(r.org.projects[1].as_str());
+    let (_, other) =
+        app.user_with(&r.admin, "manager.b", &[("cs_manager", "project", project_b)]).await;
+    assert!(inbox(other.clone()).await.is_empty());
+    assert_problem(
+        app.get(&format!("/api/v1/approvals/{}", id(&a)), &other).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        decide_raw(&app, &other, &a, &json!({"decision": "approve"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let a = decide(&app, &r.manager, &a, "approve").await;
+    assert!(inbox(r.manager.clone()).await.is_empty());
+    assert_eq!(inbox(r.director.clone()).await, [id(&a)]);
+    let a = decide(&app, &r.director, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+    let res =
+        app.get("/api/v1/approvals?document=key_account_request&state=approved", &r.manager).await;
+    assert_eq!(kefu_tests::api::ids(&res.json::<Value>().await.unwrap()), [id(&a)]);
+    // A fund disbursement goes through its fund account.
+    let body = json!({"document": "fund_disbursement", "project_id": r.org.projects[0], "summary": "x", "amount_fen": 1});
+    let res = app.post("/api/v1/approvals", &r.specialist, &body).await;
+    assert_eq!(
+        assert_problem(res, 422, "validation_failed").await["errors"][0]["field"],
+        "document"
+    );
+}
+
+/// R-AP-3: 20 approved disbursements paid at once against a balance that covers 7: exactly 7
+/// are paid, the rest are 409 `insufficient_funds`, and the balance never goes below zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r_ap_3_twenty_concurrent_payments_never_overdraw_on_postgres() {
+    let app = spawn_app(Backend::Postgres).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "general").await;
+    let acc = account(&app, &r, 7 * 40_000 + 39_999).await;
+    let mut all = Vec::new();
+    for _ in 0..20 {
+        let d = disburse(&app, &r, &acc, &c, 40_000).await;
+        let a = approval(&app, &r.manager, d["approval_id"].as_str().unwrap()).await;
+        let a = decide(&app, &r.manager, &a, "approve").await;
+        let a = decide(&app, &r.director, &a, "approve").await;
+        assert_eq!(a["state"], "approved");
+        all.push(d);
+    }
+    let payments = all.iter().map(|d| pay(&app, &r.finance, d));
+    let mut statuses: Vec<u16> = Vec::new();
+    for res in join_all(payments).await {
+        let status = res.status().as_u16();
+        if status == 409 {
+            assert_eq!(res.json::<Value>().await.unwrap()["code"], "insufficient_funds");
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 7, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 13, "{statuses:?}");
+    let acc = app
+        .get(&format!("/api/v1/fund-accounts/{}", id(&acc)), &r.finance)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(acc["balance_fen"], 39_999);
+    let entries: Value = app
+        .get(&format!("/api/v1/fund-accounts/{}/entries?limit=200", id(&acc)), &r.finance)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let debits =
+        entries["items"].as_array().unwrap().iter().filter(|e| e["direction"] == "debit").count();
+    assert_eq!(debits, 7);
+    assert!(
+        entries["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["balance_after_fen"].as_i64().unwrap() >= 0)
+    );
+}
