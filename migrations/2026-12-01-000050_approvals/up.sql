@@ -25,6 +25,7 @@ CREATE TABLE approval_requests (
     document        TEXT NOT NULL,
     grade           TEXT NOT NULL,
     amount_fen      BIGINT NULL CHECK (amount_fen >= 0),
+    to_grade        TEXT NULL,
     special         BOOLEAN NOT NULL,
     summary         TEXT NOT NULL,
     policy_company_id TEXT NOT NULL,

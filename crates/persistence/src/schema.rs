@@ -466,6 +466,7 @@ diesel::table! {
         document -> Text,
         grade -> Text,
         amount_fen -> Nullable<BigInt>,
+        to_grade -> Nullable<Text>,
         special -> Bool,
         summary -> Text,
         policy_company_id -> Text,

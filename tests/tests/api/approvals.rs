@@ -18,6 +18,7 @@ both_backends! {
     a_matrix_edit_leaves_requests_under_way_alone => a_matrix_edit_leaves_requests_under_way_alone;
     r_t_8_each_step_runs_its_approval_clock => r_t_8_each_step_runs_its_approval_clock;
     approve_plan_waits_for_the_final_plans_approval => approve_plan_waits_for_the_final_plans_approval;
+    a_grade_is_lowered_only_through_its_approval => a_grade_is_lowered_only_through_its_approval;
     r_ap_4_a_key_account_request_and_the_inbox => r_ap_4_a_key_account_request_and_the_inbox;
 }
 
@@ -599,17 +600,14 @@ async fn approve_plan_waits_for_the_final_plans_approval(backend: Backend) {
         moved(&app, &r.specialist, &c, json!({"action": "propose_plan", "plan": "重做防水"})).await;
     let c =
         moved(&app, &r.specialist, &c, json!({"action": "agree", "terms": "重做防水并赔偿"})).await;
-    let early = transition(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;
-    assert_problem(early, 409, "approval_required").await;
-    let body =
-        json!({"document": "final_plan", "complaint_id": id(&c), "summary": "重做防水并赔偿"});
-    let a = app.create("/api/v1/approvals", &r.specialist, body).await;
-    let c = app
-        .get(&format!("/api/v1/complaints/{}", id(&c)), &r.manager)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    // The proposal and the final plan went for approval as they were made.
+    let path = format!("/api/v1/approvals?complaint_id={}", id(&c));
+    let page: Value = app.get(&path, &r.manager).await.json().await.unwrap();
+    let documents: Vec<&str> =
+        page["items"].as_array().unwrap().iter().map(|a| a["document"].as_str().unwrap()).collect();
+    assert_eq!(documents, ["proposal", "final_plan"]);
+    let a = page["items"][1].clone();
+    assert_eq!((&a["summary"], &a["state"]), (&json!("重做防水并赔偿"), &json!("pending")));
     let waiting = transition(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;
     let problem = assert_problem(waiting, 409, "approval_pending").await;
     assert_eq!(problem["pending_step"]["roles"], json!(["office_director", "customer_director"]));
@@ -735,4 +733,39 @@ async fn r_ap_3_twenty_concurrent_payments_never_overdraw_on_postgres() {
             .iter()
             .all(|e| e["balance_after_fen"].as_i64().unwrap() >= 0)
     );
+}
+
+/// Lowering a grade is a `grade_lowering` request (the CS manager reviews, the customer
+/// director approves); the complaint keeps its grade until the request is approved.
+async fn a_grade_is_lowered_only_through_its_approval(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "important").await;
+    let path = format!("/api/v1/complaints/{}", id(&c));
+    // A grade set by hand only ever raises it.
+    let lower = json!({"grade": "general", "grade_reason": "核实后损失较小"});
+    let res = app.patch(&path, &r.manager, c["version"].as_i64().unwrap(), &lower).await;
+    assert_problem(res, 422, "validation_failed").await;
+    let body = |to: &str| {
+        json!({"document": "grade_lowering", "complaint_id": id(&c),
+        "to_grade": to, "summary": "核实后损失较小"})
+    };
+    let res = app.post("/api/v1/approvals", &r.specialist, &body("major")).await;
+    assert_eq!(
+        assert_problem(res, 422, "validation_failed").await["errors"][0]["field"],
+        "to_grade"
+    );
+    let a = app.create("/api/v1/approvals", &r.specialist, body("general")).await;
+    assert_eq!(
+        (&a["to_grade"], &a["steps"][0]["roles"]),
+        (&json!("general"), &json!(["cs_manager"]))
+    );
+    let a = decide(&app, &r.manager, &a, "approve").await;
+    let still: Value = app.get(&path, &r.manager).await.json().await.unwrap();
+    assert_eq!(still["grade"], "important");
+    let a = decide(&app, &r.director, &a, "approve").await;
+    assert_eq!(a["state"], "approved");
+    let lowered: Value = app.get(&path, &r.manager).await.json().await.unwrap();
+    assert_eq!(lowered["grade"], "general");
+    assert_eq!(lowered["version"], still["version"].as_i64().unwrap() + 1);
 }

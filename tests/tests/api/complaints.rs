@@ -804,8 +804,13 @@ async fn a_major_complaint_walks_through_plan_rectification_and_acceptance(backe
     assert_eq!(clock(&c, "approve_and_start")["rule_id"], "R-T-5");
     // The final plan of a major complaint: the office director and the customer director
     // review, the VP approves (R-AP table); only then is the plan approved.
-    let body = json!({"document": "final_plan", "complaint_id": c["id"], "summary": "加固并赔偿"});
-    let mut approval = app.create("/api/v1/approvals", &cs, body).await;
+    let path = format!("/api/v1/approvals?complaint_id={}&document=final_plan", id(&c));
+    let page: Value = app.get(&path, &cs).await.json().await.unwrap();
+    let mut approval = page["items"][0].clone();
+    assert_eq!(
+        (&approval["state"], &approval["summary"]),
+        (&json!("pending"), &json!("加固，减免物业费一年"))
+    );
     for (n, role) in ["office_director", "customer_director", "vp"].into_iter().enumerate() {
         let (_, token) =
             app.user_with(&admin, &format!("approver{n}"), &[(role, "group", None)]).await;
@@ -852,7 +857,7 @@ async fn a_major_complaint_walks_through_plan_rectification_and_acceptance(backe
     let approvals = items.iter().filter(|e| e["kind"] == "approval").count();
     assert_eq!(
         (items.len() - approvals, approvals),
-        (14, 4),
-        "the final plan's submission and 3 decisions"
+        (14, 5),
+        "the proposal's and the final plan's submissions, 3 decisions"
     );
 }

@@ -17,8 +17,11 @@ use kefu_domain::{
 use serde::Serialize;
 
 use super::in_force;
+
+/// Nullable text as diesel loads it.
+type OptionalText = Option<String>;
 use crate::{
-    complaints::{Complaint, Entry, Json, TimelineActor, intake::calendar_of, timeline},
+    complaints::{Complaint, Entry, Json, Optional, TimelineActor, intake::calendar_of, timeline},
     db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::{new_id, to_db},
@@ -72,6 +75,9 @@ pub struct ApprovalRequest {
     pub grade: Grade,
     /// The amount it was routed by, in fen.
     pub amount_fen: Option<i64>,
+    /// For a grade lowering: the grade the complaint takes once approved.
+    #[diesel(deserialize_as = OptionalText)]
+    pub to_grade: Optional<Grade>,
     /// A special matter (R-T-8: answer within 1 day, decide within 3).
     pub special: bool,
     /// What is asked.
@@ -218,6 +224,8 @@ pub struct NewApproval {
     pub grade: Option<Grade>,
     /// The amount, in fen.
     pub amount_fen: Option<i64>,
+    /// For a grade lowering: the lower grade the complaint takes once approved.
+    pub to_grade: Option<Grade>,
     /// A special matter (R-T-8).
     pub special: bool,
     /// What is asked.
@@ -305,6 +313,19 @@ pub(crate) fn open(
         _ => return Err(StoreError::Forbidden.into()),
     };
     let (origin, complaint) = origin(conn, (read, write), new)?;
+    match (new.document, new.to_grade, &complaint) {
+        (DocumentKind::GradeLowering, Some(to), Some(c)) if to < c.grade => {}
+        (DocumentKind::GradeLowering, _, None) => {
+            return Err(invalid("complaint_id", "a grade lowering names its complaint"));
+        }
+        (DocumentKind::GradeLowering, _, Some(_)) => {
+            return Err(invalid("to_grade", "a grade below the complaint's grade"));
+        }
+        (_, Some(_), _) => {
+            return Err(invalid("to_grade", "only a grade_lowering request carries to_grade"));
+        }
+        _ => {}
+    }
     if let Some(department) = &new.department_id {
         let found: i64 = crate::schema::departments::table
             .filter(crate::schema::departments::id.eq(department))
@@ -358,6 +379,7 @@ pub(crate) fn open(
                 approval_requests::document.eq(new.document.as_str()),
                 approval_requests::grade.eq(origin.grade.as_str()),
                 approval_requests::amount_fen.eq(new.amount_fen),
+                approval_requests::to_grade.eq(new.to_grade.map(|g| g.as_str())),
                 approval_requests::special.eq(new.special),
                 approval_requests::summary.eq(&new.summary),
                 approval_requests::policy_company_id
@@ -382,6 +404,34 @@ pub(crate) fn open(
     });
     tell(conn, write, &request, ("approval.submitted", "submitted"), payload, now)?;
     Ok(request)
+}
+
+/// Opens the approval of a document a complaint's transition made (its proposal, its final
+/// plan), inside that transition's transaction; nothing when no row of the matrix covers it.
+pub(crate) fn open_for(
+    conn: &mut DbConnection,
+    scopes: (&Scope, &Scope),
+    complaint_id: &str,
+    (document, summary): (DocumentKind, &str),
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let new = NewApproval {
+        document,
+        complaint_id: Some(complaint_id.to_owned()),
+        project_id: None,
+        department_id: None,
+        grade: None,
+        amount_fen: None,
+        to_grade: None,
+        special: false,
+        summary: summary.to_owned(),
+        named_users: Vec::new(),
+    };
+    match open(conn, scopes, &new, None, now) {
+        Ok(_) | Err(ApprovalFailure::NoRoute) => Ok(()),
+        Err(ApprovalFailure::Store(e)) => Err(e),
+        Err(other) => Err(StoreError::Conflict(other.to_string())),
+    }
 }
 
 mod erased {
@@ -715,7 +765,7 @@ pub fn decide(
         if step_over && after.state == ApprovalState::Pending {
             start_step(conn, &after, now)?;
         }
-        settle_subject(conn, &after, now)?;
+        settle_subject(conn, (read, &after), now)?;
         let payload = serde_json::json!({
             "approval_id": id, "document": after.document.as_str(), "step": index,
             "step_kind": step.kind.as_str(), "role": role.as_str(), "decision": decision.as_str(),
@@ -727,12 +777,17 @@ pub fn decide(
 }
 
 /// What waits for a request follows its end: an approved disbursement may be paid, a
-/// rejected one never will.
+/// rejected one never will; an approved grade lowering lowers the complaint's grade.
 fn settle_subject(
     conn: &mut DbConnection,
-    request: &ApprovalRequest,
+    (write, request): (&Scope, &ApprovalRequest),
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    if let (ApprovalState::Approved, Optional(Some(to)), Some(complaint)) =
+        (request.state, request.to_grade, request.complaint_id.as_deref())
+    {
+        lower_grade(conn, write, (complaint, to), &request.id, now)?;
+    }
     let to = match request.state {
         ApprovalState::Approved => DisbursementState::Approved,
         ApprovalState::Rejected => DisbursementState::Rejected,
@@ -754,6 +809,36 @@ fn settle_subject(
         .execute(conn)?;
     }
     Ok(())
+}
+
+/// Lowers an approved complaint's grade (never raises it), with its timeline entry.
+fn lower_grade(
+    conn: &mut DbConnection,
+    write: &Scope,
+    (complaint, to): (&str, Grade),
+    approval_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::schema::complaints;
+    let from: String = complaints::table.find(complaint).select(complaints::grade).first(conn)?;
+    let from: Grade = from.parse().map_err(|e| StoreError::Corrupt(format!("grade: {e}")))?;
+    if to >= from {
+        return Ok(());
+    }
+    diesel::update(complaints::table.find(complaint))
+        .set((
+            complaints::grade.eq(to.as_str()),
+            complaints::updated_at.eq(to_db(now)),
+            complaints::version.eq(complaints::version + 1),
+        ))
+        .execute(conn)?;
+    let (kind, id) = write.actor().parts();
+    let payload = serde_json::json!({
+        "approval_id": approval_id, "from": from.as_str(), "to": to.as_str(),
+    });
+    let entry =
+        Entry { kind: "approval", action: Some("grade_lowered"), states: (None, None), payload };
+    timeline(conn, complaint, TimelineActor { kind, id }, entry, now)
 }
 
 /// Resubmits a returned request (its preparer only, `If-Match`): a new round from the first

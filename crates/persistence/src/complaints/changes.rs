@@ -112,7 +112,8 @@ fn check_records(
 
 /// Changes a complaint visible under `read` and within `write` if it is still at `expected`.
 /// The new grade is what the rules give for the new facts, or a higher one raised by hand with
-/// a reason; a change that would lower the grade is refused (409) until approvals exist.
+/// a reason; a change that would lower the grade is refused (409): lowering a grade is a
+/// `grade_lowering` approval request (R-AP), applied when it is approved.
 pub fn patch(
     conn: &mut Conn,
     (read, write): (&Scope, &Scope),
@@ -177,7 +178,7 @@ pub fn patch(
         };
         if grade < current.grade {
             return Err(StoreError::Conflict(format!(
-                "the change would lower the grade from {} to {}: lowering a grade needs an approval, which kefu does not take yet",
+                "the change would lower the grade from {} to {}: submit a grade_lowering approval (POST /api/v1/approvals with to_grade); the grade is lowered once it is approved",
                 current.grade, grade
             ))
             .into());

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::{
+    approval::DocumentKind,
     complaint::{Command, LifecycleError, apply},
     ids::GroupId,
     sla::Happening,
@@ -136,6 +137,21 @@ pub fn transition(
             payload: payload.clone(),
         };
         timeline(conn, id, TimelineActor { kind, id: actor_id }, entry, now)?;
+        // The proposal and the final plan go for approval as they are made (R-AP table).
+        let document = match command {
+            Command::ProposePlan { plan } => Some((DocumentKind::Proposal, plan)),
+            Command::Agree { terms } => Some((DocumentKind::FinalPlan, terms)),
+            _ => None,
+        };
+        if let (Some((document, summary)), Actor::User(_)) = (document, write.actor()) {
+            crate::approvals::requests::open_for(
+                conn,
+                (read, write),
+                id,
+                (document, summary),
+                now,
+            )?;
+        }
         let told = serde_json::json!({
             "action": done.action, "from": done.from, "to": done.to, "events": done.events,
         });

@@ -158,6 +158,7 @@ pub fn request(
             department_id: None,
             grade: None,
             amount_fen: Some(new.amount_fen),
+            to_grade: None,
             special: new.special,
             summary: new.summary.clone(),
             named_users: new.named_users.clone(),

@@ -82,7 +82,7 @@ impl From<DecisionRecord> for DecisionView {
     "project_id": "019ab2f1-0000-7000-8000-000000000012",
     "company_id": "019ab2f1-0000-7000-8000-000000000011", "department_id": null,
     "subject_type": "disbursement", "subject_id": "019ab2f1-0000-7000-8000-000000000093",
-    "grade": "important", "amount_fen": 1_200_000, "special": false, "summary": "赔偿业主装修损失",
+    "grade": "important", "amount_fen": 1_200_000, "to_grade": null, "special": false, "summary": "赔偿业主装修损失",
     "policy_version": 0, "policy_company_id": null,
     "steps": [{"kind": "review", "roles": ["office_director", "vp"], "mode": "all"},
               {"kind": "approve", "roles": ["president"], "mode": "all"}],
@@ -112,6 +112,8 @@ pub struct ApprovalView {
     pub grade: Grade,
     /// The amount it was routed by, in fen.
     pub amount_fen: Option<i64>,
+    /// For a grade lowering: the grade the complaint takes once approved.
+    pub to_grade: Option<Grade>,
     /// A special matter (R-T-8: answer within 1 day, decide within 3).
     pub special: bool,
     /// What is asked.
@@ -196,6 +198,7 @@ fn view(
         subject_id: r.subject_id,
         grade: r.grade,
         amount_fen: r.amount_fen,
+        to_grade: r.to_grade.0,
         special: r.special,
         summary: r.summary,
         policy_version: r.policy_version,
@@ -237,6 +240,8 @@ pub struct NewApprovalBody {
     /// The amount in fen, when money is asked.
     #[schema(minimum = 0)]
     pub amount_fen: Option<i64>,
+    /// For `grade_lowering`: the lower grade the complaint takes once approved.
+    pub to_grade: Option<Grade>,
     /// A special matter (R-T-8: answer within 1 day, decide within 3).
     #[serde(default)]
     pub special: bool,
@@ -306,6 +311,7 @@ pub async fn create_approval(ctx: Ctx, body: Body<NewApprovalBody>) -> ApiResult
         department_id: text_filter("department_id", b.department_id, 64)?,
         grade: b.grade,
         amount_fen: b.amount_fen,
+        to_grade: b.to_grade,
         special: b.special,
         summary: b.summary,
         named_users: named_pairs(b.named_users)?,
