@@ -1,3 +1,4 @@
+DROP TABLE committee_decisions;
 DROP TABLE fund_entries;
 DROP TABLE disbursements;
 DROP TABLE fund_accounts;

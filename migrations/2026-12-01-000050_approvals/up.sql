@@ -107,3 +107,29 @@ CREATE TABLE fund_entries (
     recorded_at      TIMESTAMP NOT NULL
 );
 CREATE INDEX fund_entries_account ON fund_entries (account_id, id);
+
+-- The decision committee (R-AP-2): a written countersign (its approval request) or a meeting.
+CREATE TABLE committee_decisions (
+    id                 TEXT PRIMARY KEY,
+    group_id           TEXT NOT NULL REFERENCES groups (id),
+    company_id         TEXT NOT NULL REFERENCES companies (id),
+    project_id         TEXT NOT NULL REFERENCES projects (id),
+    complaint_id       TEXT NULL REFERENCES complaints (id),
+    customer_event_id  TEXT NULL REFERENCES customer_events (id),
+    form               TEXT NOT NULL,
+    matter             TEXT NOT NULL,
+    state              TEXT NOT NULL,
+    approval_id        TEXT NULL REFERENCES approval_requests (id),
+    chair_id           TEXT NULL REFERENCES users (id),
+    member_ids         TEXT NOT NULL DEFAULT '[]',
+    held_at            TIMESTAMP NULL,
+    minutes            TEXT NULL,
+    decision           TEXT NULL,
+    decided_at         TIMESTAMP NULL,
+    recorded_by        TEXT NULL,
+    created_at         TIMESTAMP NOT NULL,
+    updated_at         TIMESTAMP NOT NULL,
+    version            BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1)
+);
+CREATE INDEX committee_decisions_complaint ON committee_decisions (complaint_id);
+CREATE INDEX committee_decisions_event ON committee_decisions (customer_event_id);

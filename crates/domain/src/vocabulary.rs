@@ -184,6 +184,8 @@ pub fn catalogue() -> Vec<Published> {
         published::<approval::FundSource>(),
         published::<approval::FundUse>(),
         published::<approval::DisbursementState>(),
+        published::<approval::CommitteeForm>(),
+        published::<approval::CommitteeState>(),
     ]
 }
 

@@ -534,6 +534,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    committee_decisions (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        complaint_id -> Nullable<Text>,
+        customer_event_id -> Nullable<Text>,
+        form -> Text,
+        matter -> Text,
+        state -> Text,
+        approval_id -> Nullable<Text>,
+        chair_id -> Nullable<Text>,
+        member_ids -> Text,
+        held_at -> Nullable<Timestamp>,
+        minutes -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     fund_entries (id) {
         id -> Text,
         account_id -> Text,
@@ -589,4 +614,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     fund_accounts,
     disbursements,
     fund_entries,
+    committee_decisions,
 );

@@ -19,6 +19,7 @@ both_backends! {
     r_t_8_each_step_runs_its_approval_clock => r_t_8_each_step_runs_its_approval_clock;
     approve_plan_waits_for_the_final_plans_approval => approve_plan_waits_for_the_final_plans_approval;
     a_grade_is_lowered_only_through_its_approval => a_grade_is_lowered_only_through_its_approval;
+    r_ap_2_the_committee_decides_in_writing_or_at_a_meeting => r_ap_2_the_committee_decides_in_writing_or_at_a_meeting;
     r_ap_4_a_key_account_request_and_the_inbox => r_ap_4_a_key_account_request_and_the_inbox;
 }
 
@@ -98,6 +99,16 @@ async fn r_ap_table_every_cell_through_the_route(backend: Backend) {
         let r = route(&app, &admin, &format!("document={document}&grade=important")).await;
         assert_eq!(r["steps"], small, "{document}");
     }
+    // R-AP-2: the committee's written countersign.
+    let r = route(&app, &admin, "document=committee_decision&grade=major").await;
+    assert_eq!(
+        r["steps"],
+        json!([
+            step("review", &["customer_director"]),
+            step("approve", &["office_director"]),
+            step("approve", &["president"])
+        ])
+    );
     let res = app.get("/api/v1/policies/approvals/route?document=fund_disbursement", &admin).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "no_route");
@@ -768,4 +779,113 @@ async fn a_grade_is_lowered_only_through_its_approval(backend: Backend) {
     let lowered: Value = app.get(&path, &r.manager).await.json().await.unwrap();
     assert_eq!(lowered["grade"], "general");
     assert_eq!(lowered["version"], still["version"].as_i64().unwrap() + 1);
+}
+
+/// R-AP-2: a major complaint goes to the decision committee in writing (the customer center
+/// assesses, the office director approves, the president decides) and the president's
+/// decision is recorded on the complaint; a customer event is decided at a meeting, its
+/// minutes and decision recorded on each of its complaints. A general complaint is not the
+/// committee's.
+async fn r_ap_2_the_committee_decides_in_writing_or_at_a_meeting(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let general = complaint(&app, &r, "general").await;
+    let body = json!({"form": "written", "complaint_id": id(&general), "matter": "x"});
+    let res = app.post("/api/v1/committee-decisions", &r.specialist, &body).await;
+    assert_eq!(
+        assert_problem(res, 422, "validation_failed").await["errors"][0]["field"],
+        "complaint_id"
+    );
+    let major = complaint(&app, &r, "major").await;
+    let body =
+        json!({"form": "written", "complaint_id": id(&major), "matter": "加固方案与赔偿标准"});
+    let written = app.create("/api/v1/committee-decisions", &r.specialist, body).await;
+    assert_eq!(written["state"], "in_progress");
+    let a = approval(&app, &r.director, written["approval_id"].as_str().unwrap()).await;
+    assert_eq!(a["document"], "committee_decision");
+    assert_eq!(
+        a["steps"],
+        json!([
+            step("review", &["customer_director"]),
+            step("approve", &["office_director"]),
+            step("approve", &["president"])
+        ])
+    );
+    let a = decide(&app, &r.director, &a, "approve").await;
+    let a = decide(&app, &r.office, &a, "approve").await;
+    let res = decide_raw(
+        &app,
+        &r.president,
+        &a,
+        &json!({"decision": "approve", "comment": "统一加固，按标准赔偿"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let decided: Value = app
+        .get(&format!("/api/v1/committee-decisions/{}", id(&written)), &r.specialist)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&decided["state"], &decided["decision"]),
+        (&json!("decided"), &json!("统一加固，按标准赔偿"))
+    );
+    let timeline: Value = app
+        .get(&format!("/api/v1/complaints/{}/events", id(&major)), &r.specialist)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entry = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "committee")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&entry["action"], &entry["payload"]["decision"]),
+        (&json!("decided"), &json!("统一加固，按标准赔偿"))
+    );
+
+    // A customer event (R-EVT-2: 2,000,000 fen claimed), decided at a meeting.
+    let body = json!({"kind": "complaint", "channel": "visit", "project_id": r.org.projects[0],
+        "customer_id": r.org.customers[0], "description": "要求退房并赔偿", "amount_claimed_fen": 2_000_000});
+    let claim = app.create("/api/v1/complaints", &r.specialist, body).await;
+    let event = claim["customer_event_id"].as_str().unwrap().to_owned();
+    let me: Value = app.get("/api/v1/me", &r.vp).await.json().await.unwrap();
+    let vp = me["id"].as_str().or(me["user"]["id"].as_str()).unwrap().to_owned();
+    let meeting = json!({"form": "meeting", "customer_event_id": event, "matter": "退房诉求",
+        "chair_id": vp, "member_ids": [vp], "held_at": "2026-09-30T16:00:00+08:00"});
+    let res = app.post("/api/v1/committee-decisions", &r.specialist, &meeting).await;
+    assert_eq!(
+        assert_problem(res, 422, "validation_failed").await["errors"][0]["field"],
+        "minutes"
+    );
+    let mut meeting = meeting;
+    meeting["minutes"] = json!("会议纪要：同意维修，不予退房");
+    meeting["decision"] = json!("维修并减免一年物业费");
+    let held = app.create("/api/v1/committee-decisions", &r.specialist, meeting).await;
+    assert_eq!(
+        (&held["state"], &held["decision"]),
+        (&json!("decided"), &json!("维修并减免一年物业费"))
+    );
+    let listed: Value = app
+        .get(&format!("/api/v1/committee-decisions?customer_event_id={event}"), &r.manager)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kefu_tests::api::ids(&listed), [id(&held)]);
+    let timeline: Value = app
+        .get(&format!("/api/v1/complaints/{}/events", id(&claim)), &r.specialist)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        timeline["items"].as_array().unwrap().iter().any(|e| e["kind"] == "committee"
+            && e["payload"]["minutes"] == "会议纪要：同意维修，不予退房")
+    );
 }

@@ -14,6 +14,6 @@ mod vocab;
 pub use matrix::{GradeMatch, Matrix, MatrixProblem, Row, Step};
 pub use progress::{Credit, Progress, StepDecision};
 pub use vocab::{
-    ApprovalState, Decision, DisbursementState, DocumentKind, FundSource, FundUse, StepKind,
-    StepMode,
+    ApprovalState, CommitteeForm, CommitteeState, Decision, DisbursementState, DocumentKind,
+    FundSource, FundUse, StepKind, StepMode,
 };

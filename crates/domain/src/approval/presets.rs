@@ -77,6 +77,16 @@ fn documents() -> Vec<Row> {
     let manager_then_director = || vec![review(&[R::CsManager]), approve(&[R::CustomerDirector])];
     rows.push(row(D::GradeLowering, GradeMatch::Any, manager_then_director()));
     rows.push(row(D::KeyAccountRequest, GradeMatch::Any, manager_then_director()));
+    // R-AP-2: the customer center assesses, the office director approves, the president decides.
+    rows.push(row(
+        D::CommitteeDecision,
+        GradeMatch::Any,
+        vec![
+            review(&[R::CustomerDirector]),
+            approve(&[R::OfficeDirector]),
+            approve(&[R::President]),
+        ],
+    ));
     rows
 }
 

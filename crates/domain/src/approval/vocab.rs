@@ -15,6 +15,31 @@ crate::vocabulary! {
         GradeLowering = "grade_lowering", "降低投诉等级";
         /// A key-account service request (大客户服务申请, R-AP-4).
         KeyAccountRequest = "key_account_request", "大客户服务申请";
+        /// The decision committee's written countersign (书面会签, R-AP-2).
+        CommitteeDecision = "committee_decision", "决策委员会书面会签";
+    }
+}
+
+crate::vocabulary! {
+    /// How the decision committee decides (R-AP-2).
+    pub enum CommitteeForm as "committee_form" {
+        /// Written countersign: the customer center assesses, the office director approves,
+        /// the president decides.
+        Written = "written", "书面会签";
+        /// A meeting chaired by the VP; the president decides on the spot; minutes issued.
+        Meeting = "meeting", "会议决策";
+    }
+}
+
+crate::vocabulary! {
+    /// Where a committee decision stands.
+    pub enum CommitteeState as "committee_state" {
+        /// The written countersign is under way.
+        InProgress = "in_progress", "会签中";
+        /// Decided.
+        Decided = "decided", "已决策";
+        /// The countersign was rejected.
+        Rejected = "rejected", "已否决";
     }
 }
 

@@ -5,6 +5,7 @@
 //! A request keeps the steps of the version it started under, so a later edit never changes
 //! a request already under way.
 
+pub mod committee;
 pub mod requests;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

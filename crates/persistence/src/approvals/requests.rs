@@ -765,7 +765,7 @@ pub fn decide(
         if step_over && after.state == ApprovalState::Pending {
             start_step(conn, &after, now)?;
         }
-        settle_subject(conn, (read, &after), now)?;
+        settle_subject(conn, (read, &after), comment, now)?;
         let payload = serde_json::json!({
             "approval_id": id, "document": after.document.as_str(), "step": index,
             "step_kind": step.kind.as_str(), "role": role.as_str(), "decision": decision.as_str(),
@@ -781,8 +781,16 @@ pub fn decide(
 fn settle_subject(
     conn: &mut DbConnection,
     (write, request): (&Scope, &ApprovalRequest),
+    comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    if let (Some("committee_decision"), Some(subject)) =
+        (request.subject_type.as_deref(), request.subject_id.as_deref())
+        && matches!(request.state, ApprovalState::Approved | ApprovalState::Rejected)
+    {
+        let approved = request.state == ApprovalState::Approved;
+        super::committee::settle(conn, write, (subject, approved, comment), now)?;
+    }
     if let (ApprovalState::Approved, Optional(Some(to)), Some(complaint)) =
         (request.state, request.to_grade, request.complaint_id.as_deref())
     {

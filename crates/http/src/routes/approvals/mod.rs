@@ -1,6 +1,7 @@
 //! Approvals (审批, RULES.md §5): the matrix (`policy`), the route a request would take, the
 //! requests themselves with their decisions, and the inbox of those awaiting the caller.
 
+pub mod committee;
 pub mod policy;
 pub mod requests;
 
