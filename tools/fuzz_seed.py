@@ -138,6 +138,27 @@ def main():
         base, token, f"/api/v1/complaints/{complaint}/attachments", "photo.jpg",
         b"\xff\xd8\xff\xe0 a seed photo",
     )["id"]
+    # The customer-service fund (R-AP-3): the fuzzing user keeps it (finance), and prepares a
+    # disbursement for the seeded complaint whose approval (R-AP) the by-id operations reach;
+    # the customer event goes to the decision committee in writing (R-AP-2).
+    post(
+        "/api/v1/grants",
+        {"principal_kind": "user", "principal_id": me["id"], "role": "finance",
+         "scope_kind": "group"},
+    )
+    account = post("/api/v1/fund-accounts", {"project_id": project})["id"]
+    post(
+        f"/api/v1/fund-accounts/{account}/credits",
+        {"source": "project_reserve", "amount_fen": 10000000, "reference": "立项预留 seed"},
+    )
+    disbursement = post(
+        f"/api/v1/fund-accounts/{account}/disbursements",
+        {"complaint_id": complaint, "amount_fen": 60000, "use": "repair", "summary": "维修 seed"},
+    )
+    committee = post(
+        "/api/v1/committee-decisions",
+        {"form": "written", "customer_event_id": event, "matter": "退房诉求 seed"},
+    )["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -159,6 +180,10 @@ def main():
         "CONTRACTOR": contractor,
         "WORK_ORDER": work_order,
         "ATTACHMENT": attachment,
+        "FUND_ACCOUNT": account,
+        "DISBURSEMENT": disbursement["id"],
+        "APPROVAL": disbursement["approval_id"],
+        "COMMITTEE_DECISION": committee,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

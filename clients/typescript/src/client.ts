@@ -30,11 +30,20 @@ export type WorkOrderAction = Schemas["WorkOrderTransitionRequest"];
 export type Contractor = Schemas["ContractorView"];
 export type NewContractor = Schemas["NewContractorBody"];
 export type Attachment = Schemas["AttachmentView"];
+export type ApprovalRoute = Schemas["RouteView"];
+export type Approval = Schemas["ApprovalView"];
+export type ApprovalDecision = Schemas["DecisionBody"];
+export type Disbursement = Schemas["DisbursementView"];
+export type NewDisbursement = Schemas["NewDisbursementBody"];
 
 /** The query parameters of `GET /api/v1/complaints`. */
 export type ComplaintQuery = NonNullable<paths["/api/v1/complaints"]["get"]["parameters"]["query"]>;
 /** The query parameters of `GET /api/v1/work-orders` (a department's queue). */
 export type WorkOrderQuery = NonNullable<paths["/api/v1/work-orders"]["get"]["parameters"]["query"]>;
+/** The query parameters of `GET /api/v1/policies/approvals/route`. */
+export type RouteQuery = paths["/api/v1/policies/approvals/route"]["get"]["parameters"]["query"];
+/** The query parameters of `GET /api/v1/approvals` (`assignee: "me"` is the inbox). */
+export type ApprovalQuery = NonNullable<paths["/api/v1/approvals"]["get"]["parameters"]["query"]>;
 /** The query parameters of `GET /api/v1/contractors`. */
 export type ContractorQuery = NonNullable<paths["/api/v1/contractors"]["get"]["parameters"]["query"]>;
 
@@ -305,6 +314,52 @@ export function createKefuClient(options: KefuClientOptions) {
     );
   }
 
+  /** The steps a request would take, for a form that shows the route before submitting. */
+  function approvalRoute(query: RouteQuery): Promise<ApprovalRoute> {
+    return authed(() => http.GET("/api/v1/policies/approvals/route", { params: { query } }));
+  }
+
+  /** One page of approval requests; `{ assignee: "me", state: "pending" }` is the inbox. */
+  function listApprovals(query: ApprovalQuery = {}): Promise<Page<Approval>> {
+    return authed(() => http.GET("/api/v1/approvals", { params: { query } }));
+  }
+
+  /**
+   * Decides the current step of a request as last read (`If-Match`): a decision on a request
+   * someone else moved meanwhile is refused (412) instead of counted twice.
+   */
+  function decideApproval(approval: Approval, decision: ApprovalDecision): Promise<Approval> {
+    return authed(() =>
+      http.POST("/api/v1/approvals/{id}/decisions", {
+        params: { path: { id: approval.id }, header: { "If-Match": `"${approval.version}"` } },
+        body: decision,
+      }),
+    );
+  }
+
+  /** Requests a payment from a project's fund for a complaint; its approval starts at once. */
+  function requestDisbursement(accountId: string, disbursement: NewDisbursement, idempotencyKey?: string): Promise<Disbursement> {
+    return authed(() =>
+      http.POST("/api/v1/fund-accounts/{id}/disbursements", {
+        body: disbursement,
+        params: {
+          path: { id: accountId },
+          header: idempotencyKey === undefined ? {} : { "Idempotency-Key": idempotencyKey },
+        },
+      }),
+    );
+  }
+
+  /** Pays an approved disbursement (finance); 409 `approval_pending` names the step awaited. */
+  function payDisbursement(disbursementId: string, reference?: string): Promise<Disbursement> {
+    return authed(() =>
+      http.POST("/api/v1/disbursements/{id}/pay", {
+        params: { path: { id: disbursementId } },
+        body: reference === undefined ? {} : { reference },
+      }),
+    );
+  }
+
   return {
     /** The typed openapi-fetch client underneath, for calls this wrapper does not cover. */
     http,
@@ -327,6 +382,11 @@ export function createKefuClient(options: KefuClientOptions) {
     actOnWorkOrder,
     listContractors,
     createContractor,
+    approvalRoute,
+    listApprovals,
+    decideApproval,
+    requestDisbursement,
+    payDisbursement,
   };
 }
 

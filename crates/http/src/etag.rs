@@ -45,19 +45,21 @@ fn parse(value: &str) -> Result<Expected, ApiError> {
     if value.starts_with("W/") {
         return Err(ApiError::WeakEtag);
     }
-    value
-        .trim_matches('"')
-        .parse::<i64>()
-        .ok()
-        .filter(|v| *v >= 0)
-        .map(Expected::Version)
-        .ok_or_else(|| {
+    // The contract's pattern: `0`, or 1 to 18 digits without a leading zero.
+    let digits = value.trim_matches('"');
+    let canonical = digits == "0"
+        || (!digits.starts_with('0')
+            && (1..=18).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit()));
+    canonical.then(|| digits.parse::<i64>().ok()).flatten().map(Expected::Version).ok_or_else(
+        || {
             ApiError::field(
                 "If-Match",
                 "invalid",
                 r#"must be the ETag of a version, like "3", or *"#,
             )
-        })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -70,7 +72,7 @@ mod tests {
         assert_eq!(parse("3").unwrap(), Expected::Version(3));
         assert_eq!(parse(" * ").unwrap(), Expected::Any);
         assert!(matches!(parse("W/\"3\""), Err(ApiError::WeakEtag)));
-        assert!(parse("\"-1\"").is_err() && parse("abc").is_err());
+        assert!(parse("\"-1\"").is_err() && parse("abc").is_err() && parse("\"007\"").is_err());
         // Version 0 is a document not stored yet (a group's approval matrix on the shipped
         // preset): it matches nothing else.
         assert_eq!(parse("\"0\"").unwrap(), Expected::Version(0));

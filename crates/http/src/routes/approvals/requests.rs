@@ -141,7 +141,7 @@ pub struct ApprovalView {
     pub return_comment: Option<String>,
     /// Whether the caller may decide the current step now.
     pub can_decide: bool,
-    /// The current step's R-T-8 clocks, computed now.
+    /// The current step's R-T-8 clocks, computed now (on a single request; empty in lists).
     pub clocks: Vec<ClockView>,
     /// Every decision, oldest first (on `GET /api/v1/approvals/{id}`).
     #[serde(skip_serializing_if = "Option::is_none")]
