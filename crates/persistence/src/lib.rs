@@ -24,6 +24,7 @@ pub mod ids;
 pub mod kit;
 pub mod migrate;
 pub mod org;
+mod outbox;
 pub mod schema;
 pub mod scope;
 pub mod sla;

@@ -20,6 +20,8 @@ both_backends! {
     approve_plan_waits_for_the_final_plans_approval => approve_plan_waits_for_the_final_plans_approval;
     a_grade_is_lowered_only_through_its_approval => a_grade_is_lowered_only_through_its_approval;
     r_ap_2_the_committee_decides_in_writing_or_at_a_meeting => r_ap_2_the_committee_decides_in_writing_or_at_a_meeting;
+    twenty_decisions_with_one_etag_count_once => twenty_decisions_with_one_etag_count_once;
+    a_project_scoped_user_sees_no_other_projects_fund => a_project_scoped_user_sees_no_other_projects_fund;
     r_ap_4_a_key_account_request_and_the_inbox => r_ap_4_a_key_account_request_and_the_inbox;
 }
 
@@ -888,4 +890,83 @@ async fn r_ap_2_the_committee_decides_in_writing_or_at_a_meeting(backend: Backen
         timeline["items"].as_array().unwrap().iter().any(|e| e["kind"] == "committee"
             && e["payload"]["minutes"] == "会议纪要：同意维修，不予退房")
     );
+}
+
+/// No lost or double-counted decision: 20 approvals of one step sent at once with one ETag,
+/// by one user and by 20 users of the step's role, make exactly one decision each time.
+async fn twenty_decisions_with_one_etag_count_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "general").await;
+    let body = json!({"document": "ticket", "complaint_id": id(&c), "summary": "受理单报批"});
+    let a = app.create("/api/v1/approvals", &r.specialist, body).await;
+    let approve = json!({"decision": "approve"});
+    let same = (0..20).map(|_| decide_raw(&app, &r.manager, &a, &approve));
+    let statuses: Vec<u16> = join_all(same).await.iter().map(|res| res.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [200, 409, 412].contains(s)), "{statuses:?}");
+    let a = approval(&app, &r.manager, &id(&a)).await;
+    assert_eq!((a["decisions"].as_array().unwrap().len(), &a["version"]), (1, &json!(2)));
+    let mut directors = Vec::new();
+    for n in 0..20 {
+        let grant = [("customer_director", "group", None)];
+        directors.push(app.user_with(&r.admin, &format!("director{n}"), &grant).await.1);
+    }
+    let many = directors.iter().map(|token| decide_raw(&app, token, &a, &approve));
+    let statuses: Vec<u16> = join_all(many).await.iter().map(|res| res.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    let a = approval(&app, &r.manager, &id(&a)).await;
+    assert_eq!((a["decisions"].as_array().unwrap().len(), &a["current_step"]), (2, &json!(1)));
+}
+
+/// Scope: finance and a specialist of project B neither see nor move project A's fund.
+async fn a_project_scoped_user_sees_no_other_projects_fund(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "general").await;
+    let acc = account(&app, &r, 100_000).await;
+    let d = disburse(&app, &r, &acc, &c, 10_000).await;
+    let b = Some(r.org.projects[1].as_str());
+    let (_, finance_b) = app.user_with(&r.admin, "finance.b", &[("finance", "project", b)]).await;
+    let (_, specialist_b) =
+        app.user_with(&r.admin, "specialist.b", &[("cs_specialist", "project", b)]).await;
+    let account_path = format!("/api/v1/fund-accounts/{}", id(&acc));
+    assert_problem(app.get(&account_path, &finance_b).await, 404, "not_found").await;
+    assert_problem(app.get(&format!("{account_path}/entries"), &finance_b).await, 404, "not_found")
+        .await;
+    let listed: Value = app.get("/api/v1/fund-accounts", &finance_b).await.json().await.unwrap();
+    assert!(listed["items"].as_array().unwrap().is_empty());
+    let credit = json!({"source": "added_cost", "amount_fen": 1});
+    assert_problem(
+        app.post(&format!("{account_path}/credits"), &finance_b, &credit).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(pay(&app, &finance_b, &d).await, 404, "not_found").await;
+    assert_problem(
+        app.get(&format!("/api/v1/disbursements/{}", id(&d)), &specialist_b).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let body = json!({"complaint_id": id(&c), "amount_fen": 1, "use": "repair"});
+    let res = app.post(&format!("{account_path}/disbursements"), &specialist_b, &body).await;
+    assert_eq!(
+        assert_problem(res, 422, "validation_failed").await["errors"][0]["field"],
+        "complaint_id"
+    );
+    // Project B's own account is B's to keep.
+    let own = app
+        .create("/api/v1/fund-accounts", &finance_b, json!({"project_id": r.org.projects[1]}))
+        .await;
+    let again = app
+        .post("/api/v1/fund-accounts", &r.finance, &json!({"project_id": r.org.projects[1]}))
+        .await;
+    assert_problem(again, 409, "conflict").await;
+    let other = app
+        .post("/api/v1/fund-accounts", &finance_b, &json!({"project_id": r.org.projects[2]}))
+        .await;
+    assert_problem(other, 403, "forbidden").await;
+    assert_eq!(own["balance_fen"], 0);
 }

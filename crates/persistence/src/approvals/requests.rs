@@ -26,7 +26,7 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     kit::{Expected, ListRequest, Page, new_row, page},
-    schema::{approval_decisions, approval_requests, disbursements, outbox, projects, users},
+    schema::{approval_decisions, approval_requests, disbursements, projects, users},
     scope::{Filter, Place, Scope},
     sla::{ClockNow, clocks},
 };
@@ -514,17 +514,8 @@ fn tell(
         };
         timeline(conn, complaint, TimelineActor { kind, id: actor_id }, entry, now)?;
     }
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(new_id()),
-            outbox::group_id.eq(&request.group_id),
-            outbox::topic.eq(topic),
-            outbox::subject_type.eq("approval_request"),
-            outbox::subject_id.eq(&request.id),
-            outbox::payload.eq(payload.to_string()),
-            outbox::created_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
+    let subject = ("approval_request", request.id.as_str());
+    crate::outbox::enqueue(conn, (&request.group_id, topic), subject, &payload, now)?;
     write.audit(conn, now, topic, ("approval_request", &request.id), &request.place(), payload)
 }
 

@@ -266,7 +266,7 @@ pub fn report(
     (description, handling_result, department_id): (&str, &str, &str),
     now: DateTime<Utc>,
 ) -> Result<(CustomerEvent, Vec<String>), StoreError> {
-    use crate::schema::{departments, outbox};
+    use crate::schema::departments;
     let found = transaction(conn.raw(), |conn| {
         let current = find(conn, read, id)?;
         if let crate::kit::Expected::Version(v) = expected
@@ -318,17 +318,8 @@ pub fn report(
             return Err(StoreError::StaleVersion { current: version });
         }
         let payload = serde_json::to_value(&report).unwrap_or_default();
-        diesel::insert_into(outbox::table)
-            .values((
-                outbox::id.eq(new_id()),
-                outbox::group_id.eq(&current.group_id),
-                outbox::topic.eq("customer_event.reported"),
-                outbox::subject_type.eq("customer_event"),
-                outbox::subject_id.eq(id),
-                outbox::payload.eq(payload.to_string()),
-                outbox::created_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
+        let topic = (current.group_id.as_str(), "customer_event.reported");
+        crate::outbox::enqueue(conn, topic, ("customer_event", id), &payload, now)?;
         let subject = ("customer_event", id);
         write.audit(conn, now, "customer_event.reported", subject, &place(&current), payload)?;
         Ok(())

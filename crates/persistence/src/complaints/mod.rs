@@ -23,7 +23,7 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     kit::{Audited, Expected, resource},
-    schema::{complaint_events, complaints, outbox, users},
+    schema::{complaint_events, complaints, users},
     scope::Place,
 };
 
@@ -262,16 +262,6 @@ fn enqueue(
     payload: serde_json::Value,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(new_id()),
-            outbox::group_id.eq(&complaint.group_id),
-            outbox::topic.eq(topic),
-            outbox::subject_type.eq("complaint"),
-            outbox::subject_id.eq(&complaint.id),
-            outbox::payload.eq(payload.to_string()),
-            outbox::created_at.eq(to_db(at)),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let subject = ("complaint", complaint.id.as_str());
+    crate::outbox::enqueue(conn, (&complaint.group_id, topic), subject, &payload, at)
 }

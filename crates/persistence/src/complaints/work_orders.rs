@@ -25,7 +25,7 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     kit::{Expected, ListRequest, Page, new_row, page},
-    schema::{complaints, departments, outbox, work_orders},
+    schema::{complaints, departments, work_orders},
     scope::{Place, Scope, scoped_table},
     sla::{ClockNow, clocks},
 };
@@ -381,17 +381,8 @@ fn tell(
     let entry =
         Entry { kind: "work_order", action, states: (None, None), payload: payload.clone() };
     timeline(conn, &complaint.id, TimelineActor { kind, id: actor_id }, entry, now)?;
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(new_id()),
-            outbox::group_id.eq(&order.group_id),
-            outbox::topic.eq(topic),
-            outbox::subject_type.eq("work_order"),
-            outbox::subject_id.eq(&order.id),
-            outbox::payload.eq(payload.to_string()),
-            outbox::created_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
+    let subject = ("work_order", order.id.as_str());
+    crate::outbox::enqueue(conn, (&order.group_id, topic), subject, &payload, now)?;
     let audited = if action.is_none() { "work_order.created" } else { "work_order.transitioned" };
     write.audit(conn, now, audited, ("work_order", &order.id), &order.place(), payload)
 }

@@ -18,7 +18,7 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     kit::{ListRequest, Page, new_row, page},
-    schema::{disbursements, fund_accounts, outbox},
+    schema::{disbursements, fund_accounts},
     scope::{Place, Scope, scoped_table},
 };
 
@@ -336,17 +336,8 @@ pub fn pay(
             timeline_entry,
             now,
         )?;
-        diesel::insert_into(outbox::table)
-            .values((
-                outbox::id.eq(new_id()),
-                outbox::group_id.eq(&current.group_id),
-                outbox::topic.eq("disbursement.paid"),
-                outbox::subject_type.eq("disbursement"),
-                outbox::subject_id.eq(id),
-                outbox::payload.eq(payload.to_string()),
-                outbox::created_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
+        let topic = (current.group_id.as_str(), "disbursement.paid");
+        crate::outbox::enqueue(conn, topic, ("disbursement", id), &payload, now)?;
         write.audit(
             conn,
             now,

@@ -42,6 +42,8 @@ struct Fixture {
     contractor: String,
     /// A photo of the complaint.
     attachment: String,
+    /// The project's fund account (R-AP-3).
+    fund_account: String,
     /// A department's reply and its approval move a work order on for good (the same action
     /// again is 409, which comes before the 403 of a missing permission): every role gets work
     /// orders of its own, by role name.
@@ -142,6 +144,42 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             format!("/api/v1/contractors/{contractor}"),
             Some(json!({"licence": format!("LIC-{role}")})),
             P::ContractorsManage,
+        ),
+        op(Method::GET, "/api/v1/fund-accounts", None, P::FundsRead),
+        op(Method::GET, format!("/api/v1/fund-accounts/{}", f.fund_account), None, P::FundsRead),
+        op(
+            Method::GET,
+            format!("/api/v1/fund-accounts/{}/entries", f.fund_account),
+            None,
+            P::FundsRead,
+        ),
+        op(
+            Method::POST,
+            format!("/api/v1/fund-accounts/{}/credits", f.fund_account),
+            Some(json!({"source": "added_cost", "amount_fen": 100})),
+            P::FundsManage,
+        ),
+        op(
+            Method::POST,
+            format!("/api/v1/fund-accounts/{}/disbursements", f.fund_account),
+            Some(json!({"complaint_id": complaint, "amount_fen": 100, "use": "repair"})),
+            P::ComplaintsWork,
+        ),
+        op(Method::GET, "/api/v1/approvals", None, P::ComplaintsRead),
+        op(
+            Method::POST,
+            "/api/v1/approvals",
+            Some(
+                json!({"document": "ticket", "complaint_id": complaint, "summary": format!("报批 {role}")}),
+            ),
+            P::ComplaintsWork,
+        ),
+        op(Method::GET, "/api/v1/policies/approvals", None, P::OrgRead),
+        op(
+            Method::PUT,
+            "/api/v1/policies/approvals",
+            Some(json!({"preset": "jinyu-2012"})),
+            P::RulesManage,
         ),
         op(Method::GET, "/api/v1/org/companies", None, P::OrgRead),
         op(
@@ -298,6 +336,9 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
         .json()
         .await
         .unwrap();
+    let (_, finance) = app.user_with(&admin, "matrix.finance", &[("finance", "group", None)]).await;
+    let account =
+        app.create("/api/v1/fund-accounts", &finance, json!({"project_id": id(&project)})).await;
     let mut own = BTreeMap::new();
     for role in Role::ALL.iter().filter(|r| **r != Role::PlatformOperator) {
         let sent = send_order(&app, &receiver, &complaint, &department).await;
@@ -314,6 +355,7 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
         work_order,
         contractor: id(&contractor),
         attachment: id(&attachment),
+        fund_account: id(&account),
         own,
     };
     let policy: Value = app.get("/api/v1/policies/sla", &admin).await.json().await.unwrap();
