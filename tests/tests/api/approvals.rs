@@ -387,6 +387,13 @@ async fn r_ap_3_a_compensation_is_paid_only_after_its_approval(backend: Backend)
     let csv = csv.text().await.unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.lines().nth(2).unwrap().contains(",debit,compensation,1200000,3800000,"));
+    let xlsx = app
+        .get(&format!("/api/v1/fund-accounts/{}/entries?format=xlsx", id(&acc)), &r.finance)
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    let bytes = xlsx.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 1000, "a zip container");
     // The specialist reads no ledger; the decisions are on the complaint's timeline.
     let denied =
         app.get(&format!("/api/v1/fund-accounts/{}/entries", id(&acc)), &r.specialist).await;

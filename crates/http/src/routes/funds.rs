@@ -347,21 +347,33 @@ pub async fn create_fund_credit(
     Ok(created(location, version, &body))
 }
 
+/// The ledger as an Excel workbook (`?format=xlsx`).
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct LedgerWorkbook(Vec<u8>);
+
+/// The media type of an Excel workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 list_query!(
-    /// Paging of the ledger; `format=csv` exports all of it.
+    /// Paging of the ledger; `format=csv` or `format=xlsx` exports all of it.
     FundEntryQuery {
-        /// `csv`: the whole ledger as CSV (UTF-8 with a header line).
-        #[param(pattern = "^(json|csv)$")]
+        /// `csv`: the whole ledger as CSV (UTF-8 with a header line); `xlsx`: as an Excel
+        /// workbook.
+        #[param(pattern = "^(json|csv|xlsx)$")]
         format: Option<String>,
     }
 );
 
-/// An account's ledger, oldest first; `?format=csv` exports it whole.
+/// An account's ledger, oldest first; `?format=csv` or `?format=xlsx` exports it whole, for
+/// finance's own books.
 #[utoipa::path(tag = "funds", operation_id = "list_fund_entries", security(("bearer" = [])),
     params(("id" = String, Path, description = "Fund account id"), FundEntryQuery),
     responses((status = 200, description = "A page of the ledger, or the whole ledger as CSV", content(
         (FundEntryPage = "application/json"),
-        (String = "text/csv", example = "id,recorded_at,direction,category,amount_fen,balance_after_fen,complaint_id,disbursement_id,reference,note,recorded_by\n")))))]
+        (String = "text/csv", example = "id,recorded_at,direction,category,amount_fen,balance_after_fen,complaint_id,disbursement_id,reference,note,recorded_by\n"),
+        (LedgerWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 #[get("/api/v1/fund-accounts/{id}/entries")]
 pub async fn list_fund_entries(
     ctx: Ctx,
@@ -380,8 +392,50 @@ pub async fn list_fund_entries(
             let all = ctx.run(move |conn| Ok(funds::ledger(conn, &scope, &id)?)).await?;
             Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(csv(all)))
         }
-        Some(_) => Err(ApiError::field("format", "invalid", "json or csv")),
+        Some("xlsx") => {
+            let all = ctx.run(move |conn| Ok(funds::ledger(conn, &scope, &id)?)).await?;
+            Ok(HttpResponse::Ok()
+                .content_type(XLSX)
+                .insert_header((
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"ledger.xlsx\"",
+                ))
+                .body(xlsx(all)?))
+        }
+        Some(_) => Err(ApiError::field("format", "invalid", "json, csv or xlsx")),
     }
+}
+
+/// The ledger's columns, in export order; `amount_fen` and `balance_after_fen` are numbers.
+const LEDGER_COLUMNS: [&str; 11] = [
+    "id",
+    "recorded_at",
+    "direction",
+    "category",
+    "amount_fen",
+    "balance_after_fen",
+    "complaint_id",
+    "disbursement_id",
+    "reference",
+    "note",
+    "recorded_by",
+];
+
+/// One ledger entry as the export's cells.
+fn ledger_row(e: FundEntry) -> [String; 11] {
+    [
+        e.id,
+        local(e.recorded_at).to_rfc3339(),
+        e.direction,
+        e.category,
+        e.amount_fen.to_string(),
+        e.balance_after_fen.to_string(),
+        e.complaint_id.unwrap_or_default(),
+        e.disbursement_id.unwrap_or_default(),
+        e.reference.unwrap_or_default(),
+        e.note.unwrap_or_default(),
+        e.recorded_by.unwrap_or_default(),
+    ]
 }
 
 /// The ledger as CSV; fields that could start a spreadsheet formula are quoted with a `'`.
@@ -398,28 +452,39 @@ fn csv(entries: Vec<FundEntry>) -> String {
             text
         }
     };
-    let mut out = String::from(
-        "id,recorded_at,direction,category,amount_fen,balance_after_fen,complaint_id,disbursement_id,reference,note,recorded_by\n",
-    );
+    let mut out = LEDGER_COLUMNS.join(",");
+    out.push('\n');
     for e in entries {
-        let fields = [
-            e.id,
-            local(e.recorded_at).to_rfc3339(),
-            e.direction,
-            e.category,
-            e.amount_fen.to_string(),
-            e.balance_after_fen.to_string(),
-            e.complaint_id.unwrap_or_default(),
-            e.disbursement_id.unwrap_or_default(),
-            e.reference.unwrap_or_default(),
-            e.note.unwrap_or_default(),
-            e.recorded_by.unwrap_or_default(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| cell(f)).collect();
+        let line: Vec<String> = ledger_row(e).iter().map(|f| cell(f)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
     out
+}
+
+/// The ledger as an Excel workbook: one sheet, a header row, amounts as numbers, every other
+/// cell as text (never a formula).
+fn xlsx(entries: Vec<FundEntry>) -> Result<Vec<u8>, ApiError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("ledger export: {e}"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("ledger").map_err(fail)?;
+    for (col, name) in (0_u16..).zip(LEDGER_COLUMNS) {
+        sheet.write_string(0, col, name).map_err(fail)?;
+    }
+    for (row, e) in (1_u32..).zip(entries) {
+        let amounts = [e.amount_fen, e.balance_after_fen];
+        for (col, cell) in (0_u16..).zip(ledger_row(e)) {
+            match col {
+                // Fen fit an f64 exactly up to 2^53.
+                #[allow(clippy::cast_precision_loss)]
+                4 | 5 => sheet.write_number(row, col, amounts[usize::from(col - 4)] as f64),
+                _ => sheet.write_string(row, col, cell),
+            }
+            .map_err(fail)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(fail)
 }
 
 /// A payment to request from the fund.
