@@ -326,7 +326,15 @@ async fn r_ap_3_a_compensation_is_paid_only_after_its_approval(backend: Backend)
         a["steps"],
         json!([step("review", &["office_director", "vp"]), step("approve", &["president"])])
     );
-    let problem = assert_problem(pay(&app, &r.finance, &d).await, 409, "approval_pending").await;
+    // Paying needs no body; before the approval completes it names the step awaited.
+    let bare = app
+        .http
+        .post(app.url(&format!("/api/v1/disbursements/{}/pay", id(&d))))
+        .bearer_auth(&r.finance)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(bare, 409, "approval_pending").await;
     assert_eq!(problem["pending_step"]["index"], 0);
     assert_eq!(problem["pending_step"]["kind"], "review");
     assert_eq!(problem["pending_step"]["roles"], json!(["office_director", "vp"]));

@@ -63,8 +63,10 @@ pub enum Permission {
     /// Read the customer-service fund: accounts, ledger, disbursements (R-AP-3), and export
     /// the ledger.
     FundsRead,
-    /// Keep the fund: open accounts, credit them, pay approved disbursements (R-AP-3).
+    /// Keep the fund: open a project's account, credit it (R-AP-3).
     FundsManage,
+    /// Pay approved disbursements from the fund (finance, R-AP-3).
+    FundsPay,
 }
 
 use Permission as P;
@@ -88,7 +90,7 @@ macro_rules! roles {
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
         [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead,
-         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead];
+         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage];
     PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates; sees no group's business data.",
         [GroupsManage, CalendarsManage];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
@@ -120,7 +122,7 @@ roles! {
          ComplaintsRead, WorkOrdersRead, FundsRead];
     Finance = "finance", "财务", "Finance (财务部); keeps the customer-service fund's own ledger and pays approved uses (R-AP-3).",
         [OrgRead,
-         ComplaintsRead, FundsRead, FundsManage];
+         ComplaintsRead, FundsRead, FundsManage, FundsPay];
     DeptCoordinator = "dept_coordinator", "部门接口人", "A department's coordinator (接口人) for work orders (R-WO-1).",
         [OrgRead,
          ComplaintsRead, WorkOrdersRead, WorkOrdersRespond];
@@ -197,7 +199,7 @@ mod tests {
     /// one table so that a change is deliberate. Columns: complaints **R**ead, rece**I**ve,
     /// **W**ork, **A**pprove (final plan), **C**allback, clo**S**e; work orders **R**ead,
     /// **M**anage (customer center), res**P**ond (department), **A**pprove (head, VP);
-    /// contractors **K**eep; the customer-service fund **R**ead, **M**anage (R-AP-3).
+    /// contractors **K**eep; the customer-service fund **R**ead, **M**anage, **P**ay (R-AP-3).
     #[test]
     fn complaint_permissions_by_role() {
         let columns = [
@@ -214,31 +216,32 @@ mod tests {
             P::ContractorsManage,
             P::FundsRead,
             P::FundsManage,
+            P::FundsPay,
         ];
         #[rustfmt::skip]
         let table = [
             //                             complaints     work orders  contractors  fund
-            //                             R I W A C S    R M P A      K            R M
-            (Role::Admin,                 "x . . . . .    x . . .      x            x ."),
-            (Role::PlatformOperator,      ". . . . . .    . . . .      .            . ."),
-            (Role::CsSpecialist,          "x x x . x .    x x . .      .            . ."),
-            (Role::CsManager,             "x x x x x x    x x . .      x            x ."),
-            (Role::CustomerDirector,      "x . . x x x    x . . .      .            x ."),
-            (Role::OfficeDirector,        "x . . x . .    x . . .      .            x ."),
-            (Role::Vp,                    "x . . x . .    x . . x      .            x ."),
-            (Role::President,             "x . . x . .    x . . .      .            x ."),
-            (Role::GeneralManager,        "x . . . . .    x . . .      .            x ."),
-            (Role::DevelopmentDirector,   "x . . . . .    x . . .      .            x ."),
-            (Role::RegionalHq,            "x . . . . .    x . . .      .            x ."),
-            (Role::Finance,               "x . . . . .    . . . .      .            x x"),
-            (Role::DeptCoordinator,       "x . . . . .    x . x .      .            . ."),
-            (Role::DeptHead,              "x . . . . .    x . x x      .            . ."),
-            (Role::PropertyStaff,         "x x x . x .    . . . .      .            . ."),
-            (Role::SalesStaff,            "x x . . . .    . . . .      .            . ."),
-            (Role::BrokerageStaff,        "x x . . . .    . . . .      .            . ."),
-            (Role::Auditor,               "x . . . . .    x . . .      .            x ."),
-            (Role::CrmIntegration,        "x x . . . .    . . . .      .            . ."),
-            (Role::CallCenterIntegration, "x x . . . .    . . . .      .            . ."),
+            //                             R I W A C S    R M P A      K            R M P
+            (Role::Admin,                 "x . . . . .    x . . .      x            x x ."),
+            (Role::PlatformOperator,      ". . . . . .    . . . .      .            . . ."),
+            (Role::CsSpecialist,          "x x x . x .    x x . .      .            . . ."),
+            (Role::CsManager,             "x x x x x x    x x . .      x            x . ."),
+            (Role::CustomerDirector,      "x . . x x x    x . . .      .            x . ."),
+            (Role::OfficeDirector,        "x . . x . .    x . . .      .            x . ."),
+            (Role::Vp,                    "x . . x . .    x . . x      .            x . ."),
+            (Role::President,             "x . . x . .    x . . .      .            x . ."),
+            (Role::GeneralManager,        "x . . . . .    x . . .      .            x . ."),
+            (Role::DevelopmentDirector,   "x . . . . .    x . . .      .            x . ."),
+            (Role::RegionalHq,            "x . . . . .    x . . .      .            x . ."),
+            (Role::Finance,               "x . . . . .    . . . .      .            x x x"),
+            (Role::DeptCoordinator,       "x . . . . .    x . x .      .            . . ."),
+            (Role::DeptHead,              "x . . . . .    x . x x      .            . . ."),
+            (Role::PropertyStaff,         "x x x . x .    . . . .      .            . . ."),
+            (Role::SalesStaff,            "x x . . . .    . . . .      .            . . ."),
+            (Role::BrokerageStaff,        "x x . . . .    . . . .      .            . . ."),
+            (Role::Auditor,               "x . . . . .    x . . .      .            x . ."),
+            (Role::CrmIntegration,        "x x . . . .    . . . .      .            . . ."),
+            (Role::CallCenterIntegration, "x x . . . .    . . . .      .            . . ."),
         ];
         let roles: Vec<Role> = table.iter().map(|(role, _)| *role).collect();
         assert_eq!(roles, Role::ALL, "one row per role, in API order");

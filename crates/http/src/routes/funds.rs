@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    body::Body,
+    body::{Body, RawBody},
     ctx::Ctx,
     list::text_filter,
     list_query, page_type,
@@ -604,12 +604,12 @@ pub struct PayBody {
     pub reference: Option<String>,
 }
 
-/// Pay an approved disbursement (`FundsManage`): the account is debited in the same statement
-/// that checks the balance. 409 `approval_pending` naming the step and its roles before the
-/// approval completes; 409 `insufficient_funds` beyond the balance; 409 `not_payable` once
-/// paid or rejected.
+/// Pay an approved disbursement (`FundsPay`: finance); the body is optional. The account is
+/// debited in the same statement that checks the balance. 409 `approval_pending` naming the
+/// step and its roles before the approval completes; 409 `insufficient_funds` beyond the
+/// balance; 409 `not_payable` once paid or rejected.
 #[utoipa::path(tag = "funds", operation_id = "pay_disbursement", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Disbursement id")), request_body = PayBody,
+    params(("id" = String, Path, description = "Disbursement id")), request_body = Option<PayBody>,
     responses((status = 200, description = "Paid; new `ETag`", body = DisbursementView),
         (status = 409, description = "Not payable yet (`approval_pending`, with `pending_step`), beyond the balance (`insufficient_funds`), or paid or rejected already (`not_payable`)", body = crate::problem::Problem,
             content_type = "application/problem+json")))]
@@ -617,10 +617,15 @@ pub struct PayBody {
 pub async fn pay_disbursement(
     ctx: Ctx,
     id: web::Path<String>,
-    body: Body<PayBody>,
+    raw: RawBody,
 ) -> ApiResult<HttpResponse> {
-    let reference = text_filter("reference", body.into_inner().reference, 200)?;
-    let (read, write) = ctx.caller.scopes(Permission::ComplaintsRead, Permission::FundsManage)?;
+    let body = match (raw.bytes.is_empty(), raw.is_json()) {
+        (true, _) => PayBody::default(),
+        (false, true) => crate::body::parse::<PayBody>(&raw.bytes)?,
+        (false, false) => return Err(ApiError::UnsupportedMediaType),
+    };
+    let reference = text_filter("reference", body.reference, 200)?;
+    let (read, write) = ctx.caller.scopes(Permission::ComplaintsRead, Permission::FundsPay)?;
     let now = ctx.now();
     let (paid, _) = ctx
         .run(move |conn| {
