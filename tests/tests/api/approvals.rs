@@ -618,6 +618,15 @@ async fn approve_plan_waits_for_the_final_plans_approval(backend: Backend) {
     let app = spawn_app(backend).await;
     let r = round(&app).await;
     let c = complaint(&app, &r, "important").await;
+    // The engineering center answers for it: its head decides the contact sheet's center step.
+    let dept = r.org.departments[0].clone();
+    let path = format!("/api/v1/complaints/{}", id(&c));
+    let body = json!({"responsible_department_id": dept});
+    let res = app.patch(&path, &r.manager, c["version"].as_i64().unwrap(), &body).await;
+    assert_eq!(res.status(), 200);
+    let c: Value = res.json().await.unwrap();
+    let (_, head) =
+        app.user_with(&r.admin, "head", &[("dept_head", "department", Some(&dept))]).await;
     let c = moved(&app, &r.specialist, &c, json!({"action": "write_ticket"})).await;
     let c =
         moved(&app, &r.specialist, &c, json!({"action": "collect_evidence", "findings": "渗水"}))
@@ -634,6 +643,13 @@ async fn approve_plan_waits_for_the_final_plans_approval(backend: Backend) {
     let documents: Vec<&str> =
         page["items"].as_array().unwrap().iter().map(|a| a["document"].as_str().unwrap()).collect();
     assert_eq!(documents, ["proposal", "final_plan"]);
+    let proposal = page["items"][0].clone();
+    assert_eq!(proposal["department_id"], dept);
+    let mut proposal = proposal;
+    for token in [&r.manager, &r.director, &head] {
+        proposal = decide(&app, token, &proposal, "approve").await;
+    }
+    assert_eq!(proposal["awaited_roles"], json!(["office_director"]));
     let a = page["items"][1].clone();
     assert_eq!((&a["summary"], &a["state"]), (&json!("重做防水并赔偿"), &json!("pending")));
     let waiting = transition(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;

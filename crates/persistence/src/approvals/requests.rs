@@ -336,6 +336,12 @@ pub(crate) fn open(
             return Err(invalid("department_id", "no such department in the company"));
         }
     }
+    // The requesting department: the one named, else the complaint's responsible department
+    // (whose head decides a contact sheet's center step).
+    let department = new
+        .department_id
+        .clone()
+        .or_else(|| complaint.as_ref().and_then(|c| c.responsible_department_id.clone()));
     let matrix = in_force(conn, &origin.group_id, Some(&origin.company_id))?;
     let steps = matrix
         .matrix
@@ -370,7 +376,7 @@ pub(crate) fn open(
                 approval_requests::group_id.eq(&origin.group_id),
                 approval_requests::company_id.eq(&origin.company_id),
                 approval_requests::project_id.eq(&origin.project_id),
-                approval_requests::department_id.eq(&new.department_id),
+                approval_requests::department_id.eq(&department),
                 approval_requests::complaint_id.eq(complaint.as_ref().map(|c| c.id.clone())),
                 approval_requests::subject_type.eq(subject.map(|s| s.0)),
                 approval_requests::subject_id.eq(subject.map(|s| s.1)),
