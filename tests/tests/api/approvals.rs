@@ -21,6 +21,7 @@ both_backends! {
     a_grade_is_lowered_only_through_its_approval => a_grade_is_lowered_only_through_its_approval;
     r_ap_2_the_committee_decides_in_writing_or_at_a_meeting => r_ap_2_the_committee_decides_in_writing_or_at_a_meeting;
     twenty_decisions_with_one_etag_count_once => twenty_decisions_with_one_etag_count_once;
+    requests_refuse_what_their_route_cannot_take => requests_refuse_what_their_route_cannot_take;
     a_project_scoped_user_sees_no_other_projects_fund => a_project_scoped_user_sees_no_other_projects_fund;
     r_ap_4_a_key_account_request_and_the_inbox => r_ap_4_a_key_account_request_and_the_inbox;
 }
@@ -514,8 +515,9 @@ async fn r_ap_1_named_vps_all_countersign_a_proposal(backend: Backend) {
         a = decide(&app, token, &a, "approve").await;
     }
     assert_eq!(a["current_step"], 2);
-    let not_named = decide_raw(&app, &gm, &a, &json!({"decision": "approve"})).await;
-    assert_problem(not_named, 403, "not_your_step").await;
+    // The center's GM may approve the "GM or VP" step, but the named VPs still countersign.
+    let a = decide(&app, &gm, &a, "approve").await;
+    assert_eq!(a["state"], "pending");
     let a = decide(&app, &r.vp, &a, "approve").await;
     assert_eq!(a["state"], "pending", "both VPs countersign");
     let a = decide(&app, &vp2, &a, "approve").await;
@@ -983,10 +985,7 @@ async fn a_project_scoped_user_sees_no_other_projects_fund(backend: Backend) {
     .await;
     let body = json!({"complaint_id": id(&c), "amount_fen": 1, "use": "repair"});
     let res = app.post(&format!("{account_path}/disbursements"), &specialist_b, &body).await;
-    assert_eq!(
-        assert_problem(res, 422, "validation_failed").await["errors"][0]["field"],
-        "complaint_id"
-    );
+    assert_problem(res, 404, "not_found").await;
     // Project B's own account is B's to keep.
     let own = app
         .create("/api/v1/fund-accounts", &finance_b, json!({"project_id": r.org.projects[1]}))
@@ -1000,4 +999,69 @@ async fn a_project_scoped_user_sees_no_other_projects_fund(backend: Backend) {
         .await;
     assert_problem(other, 403, "forbidden").await;
     assert_eq!(own["balance_fen"], 0);
+}
+
+/// What a route cannot take is refused, each a 422 naming the field: a named user without the
+/// step's role, a document other than a key-account request without its complaint, the
+/// committee through the approvals path, meeting details on a written countersign, an amount
+/// beyond 10^12 fen. A contact sheet without a requesting department leaves its director out;
+/// a matrix without a final-plan row lets `approve_plan` through.
+async fn requests_refuse_what_their_route_cannot_take(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = round(&app).await;
+    let c = complaint(&app, &r, "important").await;
+    let field = |res: Response| async move {
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        problem["errors"][0]["field"].as_str().unwrap().to_owned()
+    };
+    let me: Value = app.get("/api/v1/me", &r.president).await.json().await.unwrap();
+    let president = me["id"].as_str().or(me["user"]["id"].as_str()).unwrap().to_owned();
+    let body = json!({"document": "final_plan", "complaint_id": id(&c), "summary": "x",
+        "named_users": [{"step": 1, "user_ids": [president]}]});
+    assert_eq!(
+        field(app.post("/api/v1/approvals", &r.specialist, &body).await).await,
+        "named_users"
+    );
+    let body = json!({"document": "ticket", "project_id": r.org.projects[0], "summary": "x"});
+    assert_eq!(
+        field(app.post("/api/v1/approvals", &r.specialist, &body).await).await,
+        "complaint_id"
+    );
+    let body = json!({"document": "committee_decision", "complaint_id": id(&c), "summary": "x"});
+    assert_eq!(field(app.post("/api/v1/approvals", &r.specialist, &body).await).await, "document");
+    let major = complaint(&app, &r, "major").await;
+    let body =
+        json!({"form": "written", "complaint_id": id(&major), "matter": "x", "minutes": "纪要"});
+    assert_eq!(
+        field(app.post("/api/v1/committee-decisions", &r.specialist, &body).await).await,
+        "minutes"
+    );
+    let acc = account(&app, &r, 1).await;
+    let body = json!({"source": "added_cost", "amount_fen": 1_000_000_000_001_i64});
+    let res =
+        app.post(&format!("/api/v1/fund-accounts/{}/credits", id(&acc)), &r.finance, &body).await;
+    assert_eq!(field(res).await, "amount_fen");
+    let body = json!({"document": "proposal", "complaint_id": id(&c), "summary": "建议方案"});
+    let a = app.create("/api/v1/approvals", &r.specialist, body).await;
+    assert_eq!(
+        a["steps"][0]["roles"],
+        json!(["cs_manager", "customer_director"]),
+        "no center asked"
+    );
+
+    // A group whose matrix routes no final plan approves its plans without a request.
+    let rows = json!({"rows": [{"document": "ticket", "grade": "any",
+        "steps": [{"kind": "approve", "roles": ["cs_manager"], "mode": "any"}]}]});
+    assert_eq!(put_policy(&app, &r.admin, "", 0, &rows).await.status(), 200);
+    let c = moved(&app, &r.specialist, &c, json!({"action": "write_ticket"})).await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "collect_evidence", "findings": "渗水"}))
+            .await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "escalate", "reason": "需工程中心"})).await;
+    let c =
+        moved(&app, &r.specialist, &c, json!({"action": "propose_plan", "plan": "重做防水"})).await;
+    let c = moved(&app, &r.specialist, &c, json!({"action": "agree", "terms": "重做防水"})).await;
+    let c = moved(&app, &r.manager, &c, json!({"action": "approve_plan"})).await;
+    assert_eq!(c["state"], "plan_approved");
 }

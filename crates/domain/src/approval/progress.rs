@@ -13,15 +13,13 @@ pub struct StepDecision {
     pub role: Role,
 }
 
-/// Why a user may not approve the current step.
+/// What a user's approval of the current step counts for, or why it does not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credit {
     /// He may; his approval counts for this role.
     Counts(Role),
     /// He holds none of the step's roles in the request's scope.
     NotHisStep,
-    /// The request names who decides this step, and not him.
-    NotNamed,
     /// He already decided this step in this round.
     AlreadyDecided,
 }
@@ -32,7 +30,7 @@ pub enum Credit {
 pub struct Progress<'a> {
     /// The step.
     pub step: &'a Step,
-    /// The users named for it; empty: its roles decide.
+    /// The users named for it, each of whom must approve it as well; empty: its roles decide.
     pub named: &'a [String],
     /// Its approvals so far in this round.
     pub approvals: &'a [StepDecision],
@@ -46,44 +44,43 @@ impl Progress<'_> {
         if self.approvals.iter().any(|d| d.user_id == user) {
             return Credit::AlreadyDecided;
         }
-        if !self.named.is_empty() && !self.named.iter().any(|n| n == user) {
-            return Credit::NotNamed;
-        }
         let mine: Vec<Role> =
             self.step.roles.iter().copied().filter(|r| held.contains(r)).collect();
-        let open = mine.iter().copied().find(|r| !self.approvals.iter().any(|d| d.role == *r));
+        let open = mine.iter().copied().find(|r| !self.covered(*r));
         match open.or_else(|| mine.first().copied()) {
             Some(role) => Credit::Counts(role),
             None => Credit::NotHisStep,
         }
     }
 
-    /// Whether the step is done: every named user approved when the request names them;
-    /// else every role (`all`, countersign) or any one (`any`).
-    pub fn done(&self) -> bool {
-        if !self.named.is_empty() {
-            return self.named.iter().all(|n| self.approvals.iter().any(|d| &d.user_id == n));
-        }
-        let covered = |r: &Role| self.approvals.iter().any(|d| d.role == *r);
-        match self.step.mode {
-            StepMode::All => self.step.roles.iter().all(covered),
-            StepMode::Any => self.step.roles.iter().any(covered),
-        }
+    fn covered(&self, role: Role) -> bool {
+        self.approvals.iter().any(|d| d.role == role)
     }
 
-    /// The roles still awaited (all of them for an `any` step no one approved yet).
+    /// Whether the step is done: every role approved (`all`, countersign) or any one (`any`),
+    /// and every user the request names for it approved too.
+    pub fn done(&self) -> bool {
+        let roles = match self.step.mode {
+            StepMode::All => self.step.roles.iter().all(|r| self.covered(*r)),
+            StepMode::Any => self.step.roles.iter().any(|r| self.covered(*r)),
+        };
+        roles && self.named.iter().all(|n| self.approvals.iter().any(|d| &d.user_id == n))
+    }
+
+    /// The roles still awaited: those no approval covers (every role of an `any` step no one
+    /// approved yet), or the step's roles while named users have still to approve.
     pub fn awaited(&self) -> Vec<Role> {
-        match self.step.mode {
-            StepMode::Any if self.done() => vec![],
-            StepMode::Any => self.step.roles.clone(),
-            StepMode::All => self
-                .step
-                .roles
-                .iter()
-                .copied()
-                .filter(|r| !self.approvals.iter().any(|d| d.role == *r))
-                .collect(),
+        if self.done() {
+            return Vec::new();
         }
+        let open: Vec<Role> = match self.step.mode {
+            StepMode::Any if self.step.roles.iter().any(|r| self.covered(*r)) => Vec::new(),
+            StepMode::Any => self.step.roles.clone(),
+            StepMode::All => {
+                self.step.roles.iter().copied().filter(|r| !self.covered(*r)).collect()
+            }
+        };
+        if open.is_empty() { self.step.roles.clone() } else { open }
     }
 }
 
@@ -117,16 +114,24 @@ mod tests {
     }
 
     #[test]
-    fn r_ap_1_named_vps_all_countersign_and_no_one_else_decides() {
+    fn r_ap_1_named_vps_all_countersign_besides_the_steps_roles() {
         let step = Step::new(StepKind::Approve, &[Role::GeneralManager, Role::Vp], StepMode::Any);
         let named = ["vp1".to_owned(), "vp2".to_owned()];
-        let one = [approved("vp1", Role::Vp)];
-        let p = Progress { step: &step, named: &named, approvals: &one };
-        assert!(!p.done(), "every named VP countersigns");
-        assert_eq!(p.credit("gm", &[Role::GeneralManager]), Credit::NotNamed);
+        let gm = [approved("gm", Role::GeneralManager)];
+        let p = Progress { step: &step, named: &named, approvals: &gm };
+        assert!(!p.done(), "the center's GM alone no longer suffices");
+        assert_eq!(p.awaited(), [Role::GeneralManager, Role::Vp]);
         assert_eq!(p.credit("vp2", &[Role::Vp]), Credit::Counts(Role::Vp));
+        let one = [approved("vp1", Role::Vp)];
+        assert!(!Progress { step: &step, named: &named, approvals: &one }.done());
         let both = [approved("vp1", Role::Vp), approved("vp2", Role::Vp)];
         assert!(Progress { step: &step, named: &named, approvals: &both }.done());
+        // Naming users never skips a role of a countersign.
+        let review = Step::new(StepKind::Review, &[Role::OfficeDirector, Role::Vp], StepMode::All);
+        let vp_only = ["vp1".to_owned()];
+        let p = Progress { step: &review, named: &vp_only, approvals: &one };
+        assert!(!p.done());
+        assert_eq!(p.awaited(), [Role::OfficeDirector]);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::{
     respond::{created, ok},
     routes::approvals::{
         pending,
-        requests::{NamedUsers, named_pairs, required_text},
+        requests::{MAX_FEN, NamedUsers, named_pairs, required_text},
     },
     time::local,
 };
@@ -280,7 +280,7 @@ pub struct NewCreditBody {
     /// Where it comes from.
     pub source: FundSource,
     /// How much, in fen.
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_fen: i64,
     /// The voucher; for `maintenance_fund` the owners' committee decision (required).
     #[schema(min_length = 1, max_length = 200)]
@@ -314,8 +314,8 @@ pub async fn create_fund_credit(
     body: Body<NewCreditBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    if b.amount_fen < 1 {
-        return Err(ApiError::field("amount_fen", "out_of_range", "1 or more"));
+    if !(1..=MAX_FEN).contains(&b.amount_fen) {
+        return Err(ApiError::field("amount_fen", "out_of_range", "1 to 10^12 fen"));
     }
     let reference = text_filter("reference", b.reference, 200)?;
     if b.source == FundSource::MaintenanceFund && reference.is_none() {
@@ -497,7 +497,7 @@ pub struct NewDisbursementBody {
     #[schema(min_length = 1, max_length = 64)]
     pub complaint_id: String,
     /// How much, in fen; routes the approval (R-AP table, R-AP-3).
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_fen: i64,
     /// What for.
     #[serde(rename = "use")]
@@ -526,8 +526,8 @@ pub async fn create_disbursement(
     body: Body<NewDisbursementBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    if b.amount_fen < 1 {
-        return Err(ApiError::field("amount_fen", "out_of_range", "1 or more"));
+    if !(1..=MAX_FEN).contains(&b.amount_fen) {
+        return Err(ApiError::field("amount_fen", "out_of_range", "1 to 10^12 fen"));
     }
     let complaint = text_filter("complaint_id", Some(b.complaint_id), 64)?
         .ok_or_else(|| ApiError::field("complaint_id", "blank", "must not be blank"))?;

@@ -163,6 +163,19 @@ pub fn record(
         let id = new_id();
         let (state, approval_id) = match new.form {
             CommitteeForm::Written => {
+                let meeting = [
+                    ("chair_id", new.chair_id.is_some()),
+                    ("member_ids", !new.member_ids.is_empty()),
+                    ("held_at", new.held_at.is_some()),
+                    ("minutes", new.minutes.is_some()),
+                    ("decision", new.decision.is_some()),
+                ];
+                if let Some((field, _)) = meeting.iter().find(|(_, given)| *given) {
+                    return Err(invalid(
+                        field,
+                        "a written countersign has no meeting: the president's decision comes with his approval",
+                    ));
+                }
                 let approval = NewApproval {
                     document: DocumentKind::CommitteeDecision,
                     complaint_id: new.complaint_id.clone(),

@@ -149,6 +149,9 @@ pub fn put(
     now: DateTime<Utc>,
 ) -> Result<MatrixVersion, StoreError> {
     scope.require_group()?;
+    if let Some(problem) = matrix.validate().into_iter().next() {
+        return Err(StoreError::Invalid { field: problem.path, message: problem.message });
+    }
     transaction(conn.raw(), |conn| {
         if let Some(company) = company {
             of_group(conn, scope, company)?;

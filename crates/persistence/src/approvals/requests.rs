@@ -326,6 +326,17 @@ pub(crate) fn open(
         }
         _ => {}
     }
+    let about_a_project =
+        matches!(new.document, DocumentKind::KeyAccountRequest | DocumentKind::CommitteeDecision);
+    if complaint.is_none() && !about_a_project {
+        return Err(invalid("complaint_id", "this document is about a complaint: name it"));
+    }
+    if new.department_id.is_some() && new.document != DocumentKind::Proposal {
+        return Err(invalid(
+            "department_id",
+            "only a proposal (contact sheet) names a requesting department",
+        ));
+    }
     if let Some(department) = &new.department_id {
         let found: i64 = crate::schema::departments::table
             .filter(crate::schema::departments::id.eq(department))
@@ -336,18 +347,29 @@ pub(crate) fn open(
             return Err(invalid("department_id", "no such department in the company"));
         }
     }
-    // The requesting department: the one named, else the complaint's responsible department
-    // (whose head decides a contact sheet's center step).
-    let department = new
-        .department_id
-        .clone()
-        .or_else(|| complaint.as_ref().and_then(|c| c.responsible_department_id.clone()));
+    // A contact sheet's requesting department: the one named, else the complaint's responsible
+    // department; its head decides the center's part of the review.
+    let department = match new.document {
+        DocumentKind::Proposal => new
+            .department_id
+            .clone()
+            .or_else(|| complaint.as_ref().and_then(|c| c.responsible_department_id.clone())),
+        _ => None,
+    };
     let matrix = in_force(conn, &origin.group_id, Some(&origin.company_id))?;
-    let steps = matrix
+    let routed = matrix
         .matrix
         .route(new.document, origin.grade, new.amount_fen)
-        .ok_or(ApprovalFailure::NoRoute)?
-        .to_vec();
+        .ok_or(ApprovalFailure::NoRoute)?;
+    let steps = without_absent_center(routed, department.is_some());
+    if steps.is_empty() {
+        return Err(ApprovalFailure::NoRoute);
+    }
+    let place = Place {
+        company: Some(origin.company_id.clone()),
+        project: Some(origin.project_id.clone()),
+        department: department.clone(),
+    };
     let mut named = vec![Vec::<String>::new(); steps.len()];
     for (index, ids) in &new.named_users {
         let Some(slot) = named.get_mut(*index) else {
@@ -364,6 +386,14 @@ pub(crate) fn open(
                 "named_users",
                 "each named user is an active member of the group, other than the preparer",
             ));
+        }
+        for user in ids {
+            if !holds_any(conn, (&origin.group_id, user), &steps[*index].roles, &place)? {
+                return Err(invalid(
+                    "named_users",
+                    "each named user holds one of the step's roles over the request's project",
+                ));
+            }
         }
         slot.clone_from(ids);
     }
@@ -397,6 +427,7 @@ pub(crate) fn open(
                 approval_requests::named_users.eq(json(&named)?),
                 approval_requests::state.eq(ApprovalState::Pending.as_str()),
                 approval_requests::awaited_roles.eq(roles_text(&steps[0].roles)),
+                // `steps` is not empty: checked above.
                 approval_requests::preparer_id.eq(&preparer),
             ),
         ))
@@ -440,6 +471,51 @@ pub(crate) fn open_for(
     }
 }
 
+/// The route without the requesting center's director when no department requests it (no one
+/// could hold that role over the request); steps left without roles are dropped.
+fn without_absent_center(steps: &[Step], has_department: bool) -> Vec<Step> {
+    if has_department {
+        return steps.to_vec();
+    }
+    steps
+        .iter()
+        .map(|s| Step {
+            roles: s.roles.iter().copied().filter(|r| *r != Role::DeptHead).collect(),
+            ..s.clone()
+        })
+        .filter(|s| !s.roles.is_empty())
+        .collect()
+}
+
+/// Whether `user` of `group` holds one of `roles` over a record at `place` (a group grant, or
+/// one at its company, project or department).
+fn holds_any(
+    conn: &mut DbConnection,
+    (group, user): (&str, &str),
+    roles: &[Role],
+    place: &Place,
+) -> Result<bool, StoreError> {
+    use crate::schema::grants;
+    let rows: Vec<(String, String, String)> = grants::table
+        .filter(grants::group_id.eq(group))
+        .filter(grants::principal_kind.eq("user"))
+        .filter(grants::principal_id.eq(user))
+        .select((grants::role, grants::scope_kind, grants::scope_id))
+        .load(conn)?;
+    Ok(rows.iter().any(|(role, kind, scope)| {
+        let role_fits = roles.iter().any(|r| r.as_str() == role);
+        let at = |id: &Option<String>| id.as_deref() == Some(scope.as_str());
+        let scope_fits = match kind.as_str() {
+            "group" => true,
+            "company" => at(&place.company),
+            "project" => at(&place.project),
+            "department" => at(&place.department),
+            _ => false,
+        };
+        role_fits && scope_fits
+    }))
+}
+
 mod erased {
     use crate::error::StoreError;
 
@@ -467,6 +543,12 @@ pub fn submit(
         return Err(invalid(
             "document",
             "a fund disbursement is requested through POST /api/v1/fund-accounts/{id}/disbursements",
+        ));
+    }
+    if new.document == DocumentKind::CommitteeDecision {
+        return Err(invalid(
+            "document",
+            "the decision committee is asked through POST /api/v1/committee-decisions",
         ));
     }
     transaction(conn.raw(), |conn| {
@@ -525,14 +607,15 @@ fn tell(
     write.audit(conn, now, topic, ("approval_request", &request.id), &request.place(), payload)
 }
 
-/// `Ok` when the complaint's latest final-plan request is approved; else the step it waits
-/// on (`Err(Ok(Some(…)))`), or `Err(Ok(None))` when none was submitted or it was rejected.
+/// `Ok` when the complaint's latest final-plan request is approved, or when none was made
+/// because the matrix in force routes no final plan of its grade; else the step it waits on
+/// (`Err(Ok(Some(…)))`), or `Err(Ok(None))` when none was submitted or it was rejected.
 pub(crate) fn final_plan_approved(
     conn: &mut DbConnection,
-    complaint_id: &str,
+    complaint: &Complaint,
 ) -> Result<(), Result<Option<Box<crate::funds::Pending>>, StoreError>> {
     let latest: Option<ApprovalRequest> = approval_requests::table
-        .filter(approval_requests::complaint_id.eq(complaint_id))
+        .filter(approval_requests::complaint_id.eq(&complaint.id))
         .filter(approval_requests::document.eq(DocumentKind::FinalPlan.as_str()))
         .order(approval_requests::id.desc())
         .select(ApprovalRequest::as_select())
@@ -544,7 +627,15 @@ pub(crate) fn final_plan_approved(
         Some(r) if matches!(r.state, ApprovalState::Pending | ApprovalState::Returned) => {
             Err(Ok(Some(Box::new(pending_of(&r)))))
         }
-        _ => Err(Ok(None)),
+        Some(_) => Err(Ok(None)),
+        None => {
+            let matrix =
+                in_force(conn, &complaint.group_id, Some(&complaint.company_id)).map_err(Err)?;
+            match matrix.matrix.route(DocumentKind::FinalPlan, complaint.grade, None) {
+                None => Ok(()),
+                Some(_) => Err(Ok(None)),
+            }
+        }
     }
 }
 
@@ -668,7 +759,7 @@ pub fn decide(
         let role = match progress.credit(&user, &held) {
             Credit::Counts(role) => role,
             Credit::AlreadyDecided => return Err(ApprovalFailure::AlreadyDecided),
-            Credit::NotHisStep | Credit::NotNamed => {
+            Credit::NotHisStep => {
                 return Err(ApprovalFailure::NotHisStep(step.roles.clone()));
             }
         };
@@ -850,7 +941,7 @@ fn lower_grade(
 /// step, with the same route.
 pub fn resubmit(
     conn: &mut Conn,
-    read: &Scope,
+    (read, write): (&Scope, &Scope),
     id: &str,
     expected: Expected,
     (summary, comment): (Option<&str>, Option<&str>),
@@ -869,6 +960,7 @@ pub fn resubmit(
         if read.actor().parts().1 != Some(current.preparer_id.as_str()) {
             return Err(ApprovalFailure::NotPreparer);
         }
+        write.require(&current.place())?;
         let changed = diesel::update(
             approval_requests::table
                 .filter(approval_requests::id.eq(id))
@@ -878,7 +970,11 @@ pub fn resubmit(
             approval_requests::state.eq(ApprovalState::Pending.as_str()),
             approval_requests::round.eq(approval_requests::round + 1),
             approval_requests::step_index.eq(0_i64),
-            approval_requests::awaited_roles.eq(roles_text(&current.steps.0[0].roles)),
+            approval_requests::awaited_roles.eq(current
+                .steps
+                .0
+                .first()
+                .map_or_else(String::new, |s| roles_text(&s.roles))),
             approval_requests::decided_by.eq(""),
             approval_requests::summary.eq(summary.unwrap_or(&current.summary)),
             approval_requests::updated_at.eq(to_db(now)),
@@ -895,7 +991,7 @@ pub fn resubmit(
         let payload = serde_json::json!({
             "approval_id": id, "round": after.round, "comment": comment,
         });
-        tell(conn, read, &after, ("approval.resubmitted", "resubmitted"), payload, now)?;
+        tell(conn, write, &after, ("approval.resubmitted", "resubmitted"), payload, now)?;
         Ok(with_clocks(conn, read, id, now)?)
     })
 }

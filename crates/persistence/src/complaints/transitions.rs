@@ -67,7 +67,7 @@ pub fn transition(
         let write = write.ok_or(StoreError::Forbidden)?;
         write.require(&current.place())?;
         if matches!(command, Command::ApprovePlan) {
-            crate::approvals::requests::final_plan_approved(conn, id).map_err(|e| {
+            crate::approvals::requests::final_plan_approved(conn, &current).map_err(|e| {
                 e.map_or_else(TransitionError::Store, TransitionError::ApprovalPending)
             })?;
         }

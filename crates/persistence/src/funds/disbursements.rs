@@ -150,6 +150,8 @@ pub fn request(
             .filter(fund_accounts::group_id.eq(&write.group_id))
             .select(FundAccount::as_select())
             .first(conn)?;
+        // An account outside the preparer's reach is not his to know of.
+        write.require(&account.place()).map_err(|_| StoreError::NotFound)?;
         let id = new_id();
         let approval = NewApproval {
             document: DocumentKind::FundDisbursement,

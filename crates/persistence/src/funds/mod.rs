@@ -161,6 +161,9 @@ pub fn list(
     page!(conn.raw(), fund_accounts, query, FundAccount, req)
 }
 
+/// The most an account holds, in fen (a hundred trillion yuan): far within an i64.
+pub const MAX_BALANCE_FEN: i64 = 10_000_000_000_000_000;
+
 /// Money put into an account.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewCredit {
@@ -201,13 +204,23 @@ pub fn credit(
                 });
             }
         }
-        diesel::update(fund_accounts::table.filter(fund_accounts::id.eq(id)))
-            .set((
-                fund_accounts::balance_fen.eq(fund_accounts::balance_fen + new.amount_fen),
-                fund_accounts::updated_at.eq(to_db(now)),
-                fund_accounts::version.eq(fund_accounts::version + 1),
-            ))
-            .execute(conn)?;
+        // The balance grows in one statement, and never past what an i64 of fen holds.
+        let grown = diesel::update(
+            fund_accounts::table
+                .filter(fund_accounts::id.eq(id))
+                .filter(fund_accounts::balance_fen.le(MAX_BALANCE_FEN - new.amount_fen)),
+        )
+        .set((
+            fund_accounts::balance_fen.eq(fund_accounts::balance_fen + new.amount_fen),
+            fund_accounts::updated_at.eq(to_db(now)),
+            fund_accounts::version.eq(fund_accounts::version + 1),
+        ))
+        .execute(conn)?;
+        if grown == 0 {
+            return Err(StoreError::Conflict(format!(
+                "the account would hold more than {MAX_BALANCE_FEN} fen"
+            )));
+        }
         let entry = Movement {
             direction: "credit",
             category: new.source.as_str(),

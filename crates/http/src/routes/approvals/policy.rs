@@ -155,7 +155,7 @@ pub struct RouteQuery {
     /// The grade (default `general`).
     pub grade: Option<Grade>,
     /// The amount in fen (fund disbursements need one).
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub amount_fen: Option<i64>,
     /// The company whose matrix routes it (default: the group's).
     #[param(max_length = 64)]
@@ -191,8 +191,8 @@ pub struct RouteView {
 #[get("/api/v1/policies/approvals/route")]
 pub async fn get_approval_route(ctx: Ctx, q: web::Query<RouteQuery>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    if q.amount_fen.is_some_and(|a| a < 0) {
-        return Err(ApiError::field("amount_fen", "out_of_range", "0 or more"));
+    if q.amount_fen.is_some_and(|a| !(0..=super::requests::MAX_FEN).contains(&a)) {
+        return Err(ApiError::field("amount_fen", "out_of_range", "0 to 10^12 fen"));
     }
     let company = text_filter("company_id", q.company_id, 64)?;
     let grade = q.grade.unwrap_or(Grade::General);

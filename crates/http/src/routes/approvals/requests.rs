@@ -238,7 +238,7 @@ pub struct NewApprovalBody {
     /// The grade when no complaint is named (default `general`).
     pub grade: Option<Grade>,
     /// The amount in fen, when money is asked.
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub amount_fen: Option<i64>,
     /// For `grade_lowering`: the lower grade the complaint takes once approved.
     pub to_grade: Option<Grade>,
@@ -280,6 +280,9 @@ pub fn named_pairs(named: Vec<NamedUsers>) -> Result<Vec<(usize, Vec<String>)>, 
     Ok(pairs)
 }
 
+/// The largest amount kefu takes, in fen (ten billion yuan): sums of them stay exact.
+pub const MAX_FEN: i64 = 1_000_000_000_000;
+
 /// 422 unless `text` holds something within `max` characters.
 pub fn required_text(field: &str, text: &str, max: usize) -> Result<(), ApiError> {
     if text.trim().is_empty() {
@@ -301,8 +304,8 @@ pub fn required_text(field: &str, text: &str, max: usize) -> Result<(), ApiError
 pub async fn create_approval(ctx: Ctx, body: Body<NewApprovalBody>) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     required_text("summary", &b.summary, 4000)?;
-    if b.amount_fen.is_some_and(|a| a < 0) {
-        return Err(ApiError::field("amount_fen", "out_of_range", "0 or more"));
+    if b.amount_fen.is_some_and(|a| !(0..=MAX_FEN).contains(&a)) {
+        return Err(ApiError::field("amount_fen", "out_of_range", "0 to 10^12 fen"));
     }
     let new = NewApproval {
         document: b.document,
@@ -472,12 +475,13 @@ pub async fn resubmit_approval(
     if b.comment.as_ref().is_some_and(|c| c.chars().count() > 2000) {
         return Err(ApiError::field("comment", "too_long", "at most 2000 characters"));
     }
-    let scope = ctx.caller.scope(Permission::ComplaintsRead)?;
+    let (read, write) =
+        ctx.caller.scopes(Permission::ComplaintsRead, Permission::ComplaintsWork)?;
     let (now, caller) = (ctx.now(), ctx.caller.clone());
     let found = ctx
         .run(move |conn| {
             let texts = (b.summary.as_deref(), b.comment.as_deref());
-            Ok(approvals::resubmit(conn, &scope, &id, if_match.0, texts, now)?)
+            Ok(approvals::resubmit(conn, (&read, &write), &id, if_match.0, texts, now)?)
         })
         .await?;
     Ok(ok(found.0.version, &view(&caller, found, None)))
