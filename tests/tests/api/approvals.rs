@@ -637,6 +637,17 @@ async fn approve_plan_waits_for_the_final_plans_approval(backend: Backend) {
         moved(&app, &r.specialist, &c, json!({"action": "escalate", "reason": "需工程中心"})).await;
     let c =
         moved(&app, &r.specialist, &c, json!({"action": "propose_plan", "plan": "重做防水"})).await;
+    // The preparer may submit the final plan himself before it is agreed: agreeing then opens
+    // no second one.
+    let body =
+        json!({"document": "final_plan", "complaint_id": id(&c), "summary": "重做防水并赔偿"});
+    app.create("/api/v1/approvals", &r.specialist, body).await;
+    let c = app
+        .get(&format!("/api/v1/complaints/{}", id(&c)), &r.manager)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
     let c =
         moved(&app, &r.specialist, &c, json!({"action": "agree", "terms": "重做防水并赔偿"})).await;
     // The proposal and the final plan went for approval as they were made.

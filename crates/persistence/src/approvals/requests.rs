@@ -444,7 +444,8 @@ pub(crate) fn open(
 }
 
 /// Opens the approval of a document a complaint's transition made (its proposal, its final
-/// plan), inside that transition's transaction; nothing when no row of the matrix covers it.
+/// plan), inside that transition's transaction; nothing when one of that kind is under way
+/// already or no row of the matrix covers it.
 pub(crate) fn open_for(
     conn: &mut DbConnection,
     scopes: (&Scope, &Scope),
@@ -452,6 +453,19 @@ pub(crate) fn open_for(
     (document, summary): (DocumentKind, &str),
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // One under way is enough (a preparer may have submitted it himself).
+    let under_way: i64 = approval_requests::table
+        .filter(approval_requests::complaint_id.eq(complaint_id))
+        .filter(approval_requests::document.eq(document.as_str()))
+        .filter(
+            approval_requests::state
+                .eq_any([ApprovalState::Pending.as_str(), ApprovalState::Returned.as_str()]),
+        )
+        .count()
+        .get_result(conn)?;
+    if under_way > 0 {
+        return Ok(());
+    }
     let new = NewApproval {
         document,
         complaint_id: Some(complaint_id.to_owned()),
