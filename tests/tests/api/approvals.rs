@@ -550,6 +550,14 @@ async fn a_matrix_edit_leaves_requests_under_way_alone(backend: Backend) {
     let after = disburse(&app, &r, &acc, &c, 60_000).await;
     let b = approval(&app, &r.office, after["approval_id"].as_str().unwrap()).await;
     assert_eq!(b["policy_version"], 1);
+    // Both versions stay readable: the one each request names.
+    let v0: Value =
+        app.get("/api/v1/policies/approvals/versions/0", &r.office).await.json().await.unwrap();
+    let v1: Value =
+        app.get("/api/v1/policies/approvals/versions/1", &r.office).await.json().await.unwrap();
+    assert_eq!((&v0["preset"], &v1["preset"]), (&json!("jinyu-2012"), &json!("service-fund")));
+    let missing = app.get("/api/v1/policies/approvals/versions/2", &r.office).await;
+    assert_problem(missing, 404, "not_found").await;
     assert_eq!(
         b["steps"],
         json!([step("review", &["cs_manager"]), step("approve", &["development_director"])])

@@ -57,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(approvals::policy::get_approval_policy)
         .service(approvals::policy::update_approval_policy)
         .service(approvals::policy::get_approval_route)
+        .service(approvals::policy::get_approval_policy_version)
         .service(approvals::requests::create_approval)
         .service(approvals::requests::list_approvals)
         .service(approvals::requests::get_approval)

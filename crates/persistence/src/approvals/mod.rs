@@ -58,6 +58,48 @@ fn parse(row: Row) -> Result<MatrixVersion, StoreError> {
     })
 }
 
+/// One stored version of a group's matrix (`company` empty) or a company's override; version
+/// 0 of the group's is the shipped preset.
+pub fn version_of(
+    conn: &mut Conn,
+    scope: &Scope,
+    company: Option<&str>,
+    version: i64,
+) -> Result<MatrixVersion, StoreError> {
+    let conn = conn.raw();
+    if let Some(company) = company {
+        of_group(conn, scope, company)?;
+    }
+    if version == 0 && company.is_none() {
+        return Ok(shipped(&scope.group_id));
+    }
+    let row: Row = approval_policies::table
+        .filter(approval_policies::group_id.eq(&scope.group_id))
+        .filter(approval_policies::company_id.eq(company.unwrap_or_default()))
+        .filter(approval_policies::version.eq(version))
+        .select(COLUMNS)
+        .first(conn)?;
+    parse(row)
+}
+
+type Columns = (
+    approval_policies::group_id,
+    approval_policies::company_id,
+    approval_policies::version,
+    approval_policies::document,
+    approval_policies::created_at,
+    approval_policies::created_by,
+);
+
+const COLUMNS: Columns = (
+    approval_policies::group_id,
+    approval_policies::company_id,
+    approval_policies::version,
+    approval_policies::document,
+    approval_policies::created_at,
+    approval_policies::created_by,
+);
+
 /// The latest stored version of a group's matrix (`company` empty) or a company's override.
 fn latest(
     conn: &mut DbConnection,
@@ -68,14 +110,7 @@ fn latest(
         .filter(approval_policies::group_id.eq(group))
         .filter(approval_policies::company_id.eq(company))
         .order(approval_policies::version.desc())
-        .select((
-            approval_policies::group_id,
-            approval_policies::company_id,
-            approval_policies::version,
-            approval_policies::document,
-            approval_policies::created_at,
-            approval_policies::created_by,
-        ))
+        .select(COLUMNS)
         .first(conn)
         .optional()?;
     row.map(parse).transpose()

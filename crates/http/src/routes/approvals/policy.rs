@@ -123,6 +123,26 @@ pub async fn get_approval_policy(ctx: Ctx, q: web::Query<MatrixQuery>) -> ApiRes
     Ok(view(found))
 }
 
+/// One version of the group's matrix, or of a company's override (`?company_id=`); version 0
+/// of the group's is the shipped `jinyu-2012`. Requests name the version that routed them.
+#[utoipa::path(tag = "approvals", operation_id = "get_approval_policy_version", security(("bearer" = [])),
+    params(("version" = i64, Path, description = "The version"), MatrixQuery),
+    responses((status = 200, description = "That version", body = MatrixView)))]
+#[get("/api/v1/policies/approvals/versions/{version}")]
+pub async fn get_approval_policy_version(
+    ctx: Ctx,
+    version: web::Path<i64>,
+    q: web::Query<MatrixQuery>,
+) -> ApiResult<HttpResponse> {
+    let company = text_filter("company_id", q.into_inner().company_id, 64)?;
+    let version = version.into_inner();
+    let scope = ctx.caller.scope(Permission::OrgRead)?;
+    let found = ctx
+        .run(move |conn| Ok(approvals::version_of(conn, &scope, company.as_deref(), version)?))
+        .await?;
+    Ok(view(found))
+}
+
 /// Store a new version of the group's matrix, or of a company's override (`?company_id=`), with
 /// `If-Match` naming the version in force for it (`"0"` before the first). Needs
 /// `RulesManage` over the whole group. Requests already under way keep their route.
