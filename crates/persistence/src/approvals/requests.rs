@@ -299,21 +299,11 @@ fn roles_text(roles: &[Role]) -> String {
     framed(roles.iter().map(|r| r.as_str().to_owned()))
 }
 
-/// Opens a request inside the caller's transaction, routed by the matrix in force for its
-/// company; starts the first step's clock. `subject` names what waits for it.
-pub(crate) fn open(
-    conn: &mut DbConnection,
-    (read, write): (&Scope, &Scope),
-    new: &NewApproval,
-    subject: Option<(&str, &str)>,
-    now: DateTime<Utc>,
-) -> Result<ApprovalRequest, ApprovalFailure> {
-    let preparer = match write.actor().parts() {
-        ("user", Some(id)) => id.to_owned(),
-        _ => return Err(StoreError::Forbidden.into()),
-    };
-    let (origin, complaint) = origin(conn, (read, write), new)?;
-    match (new.document, new.to_grade, &complaint) {
+/// What each document needs besides its route: a grade lowering names its complaint and a
+/// lower grade; only a key-account request or the committee's matter may name a project
+/// instead of a complaint; only a contact sheet names a requesting department.
+fn fits(new: &NewApproval, complaint: Option<&Complaint>) -> Result<(), ApprovalFailure> {
+    match (new.document, new.to_grade, complaint) {
         (DocumentKind::GradeLowering, Some(to), Some(c)) if to < c.grade => {}
         (DocumentKind::GradeLowering, _, None) => {
             return Err(invalid("complaint_id", "a grade lowering names its complaint"));
@@ -337,6 +327,24 @@ pub(crate) fn open(
             "only a proposal (contact sheet) names a requesting department",
         ));
     }
+    Ok(())
+}
+
+/// Opens a request inside the caller's transaction, routed by the matrix in force for its
+/// company; starts the first step's clock. `subject` names what waits for it.
+pub(crate) fn open(
+    conn: &mut DbConnection,
+    (read, write): (&Scope, &Scope),
+    new: &NewApproval,
+    subject: Option<(&str, &str)>,
+    now: DateTime<Utc>,
+) -> Result<ApprovalRequest, ApprovalFailure> {
+    let preparer = match write.actor().parts() {
+        ("user", Some(id)) => id.to_owned(),
+        _ => return Err(StoreError::Forbidden.into()),
+    };
+    let (origin, complaint) = origin(conn, (read, write), new)?;
+    fits(new, complaint.as_ref())?;
     if let Some(department) = &new.department_id {
         let found: i64 = crate::schema::departments::table
             .filter(crate::schema::departments::id.eq(department))
@@ -398,7 +406,6 @@ pub(crate) fn open(
         slot.clone_from(ids);
     }
     let id = new_id();
-    let json = |v: &dyn erased::Json| v.text();
     diesel::insert_into(approval_requests::table)
         .values((
             new_row!(approval_requests, &id, now),
@@ -530,19 +537,9 @@ fn holds_any(
     }))
 }
 
-mod erased {
-    use crate::error::StoreError;
-
-    /// A value stored as JSON text.
-    pub(super) trait Json {
-        fn text(&self) -> Result<String, StoreError>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn text(&self) -> Result<String, StoreError> {
-            serde_json::to_string(self).map_err(|e| StoreError::Corrupt(format!("approval: {e}")))
-        }
-    }
+/// A value stored as JSON text.
+fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("approval: {e}")))
 }
 
 /// Submits a request about a complaint (or, for a key-account request, a project) visible
