@@ -149,6 +149,16 @@ where
     }
 }
 
+/// 422 `blank` naming `field` when `text` is only whitespace: the schema's `minLength` cannot
+/// say "not only spaces" (its length is the schema's to check).
+pub fn not_blank(field: &str, text: &str) -> Result<(), ApiError> {
+    if text.trim().is_empty() {
+        Err(ApiError::field(field, "blank", "must not be blank"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Parses and checks a body: syntax, then the schema, then serde, then `validator`.
 pub fn parse<T: DeserializeOwned + ToSchema + Validate>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {

@@ -32,6 +32,15 @@ impl Place {
     pub fn group() -> Self {
         Self::default()
     }
+
+    /// A record of one project of one company.
+    pub fn of_project(company: &str, project: &str) -> Self {
+        Self {
+            company: Some(company.to_owned()),
+            project: Some(project.to_owned()),
+            department: None,
+        }
+    }
 }
 
 /// The caller, for one permission: rows of `group_id` within `reach`, acted on by `acting`.

@@ -22,7 +22,7 @@ use crate::{
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
-    problem::{ApiError, ApiResult},
+    problem::ApiResult,
     time::{Day, local},
 };
 
@@ -143,9 +143,7 @@ list_query!(
 #[post("/api/v1/contractors")]
 pub async fn create_contractor(ctx: Ctx, body: Body<NewContractorBody>) -> ApiResult<HttpResponse> {
     let (b, now) = (body.into_inner(), ctx.now());
-    if b.name.trim().is_empty() {
-        return Err(ApiError::field("name", "blank", "must not be blank"));
-    }
+    crate::body::not_blank("name", &b.name)?;
     let new = NewContractor {
         name: b.name,
         licence: b.licence,
@@ -197,8 +195,8 @@ pub async fn update_contractor(
     body: Body<ContractorPatch>,
 ) -> ApiResult<HttpResponse> {
     let (p, now) = (body.into_inner(), ctx.now());
-    if p.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(ApiError::field("name", "blank", "must not be blank"));
+    if let Some(name) = &p.name {
+        crate::body::not_blank("name", name)?;
     }
     let changes = ContractorChanges {
         name: p.name,

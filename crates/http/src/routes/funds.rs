@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
-    body::{Body, RawBody},
+    body::{Body, RawBody, not_blank},
     ctx::Ctx,
     list::text_filter,
     list_query, page_type,
@@ -25,7 +25,7 @@ use crate::{
     respond::{created, ok},
     routes::approvals::{
         pending,
-        requests::{MAX_FEN, NamedUsers, named_pairs, required_text},
+        requests::{MAX_FEN, NamedUsers, named_pairs},
     },
     time::local,
 };
@@ -533,7 +533,7 @@ pub async fn create_disbursement(
         .ok_or_else(|| ApiError::field("complaint_id", "blank", "must not be blank"))?;
     let summary = match b.summary {
         Some(s) => {
-            required_text("summary", &s, 4000)?;
+            not_blank("summary", &s)?;
             s
         }
         None => format!("{} {} fen", b.fund_use.label_zh(), b.amount_fen),

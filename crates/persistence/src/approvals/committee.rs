@@ -77,11 +77,7 @@ pub struct CommitteeDecision {
 impl CommitteeDecision {
     /// Where it sits.
     pub fn place(&self) -> Place {
-        Place {
-            company: Some(self.company_id.clone()),
-            project: Some(self.project_id.clone()),
-            department: None,
-        }
+        Place::of_project(&self.company_id, &self.project_id)
     }
 }
 
@@ -154,11 +150,7 @@ pub fn record(
                 ));
             }
         };
-        let place = Place {
-            company: Some(company.clone()),
-            project: Some(project.clone()),
-            department: None,
-        };
+        let place = Place::of_project(&company, &project);
         write.require(&place)?;
         let id = new_id();
         let (state, approval_id) = match new.form {

@@ -275,11 +275,7 @@ fn origin(
     let Some((group_id, company_id)) = found else {
         return Err(invalid("project_id", "no such project in the group"));
     };
-    let place = Place {
-        company: Some(company_id.clone()),
-        project: Some(project.clone()),
-        department: None,
-    };
+    let place = Place::of_project(&company_id, project);
     write.require(&place)?;
     let origin = Origin {
         group_id,
@@ -508,8 +504,8 @@ fn without_absent_center(steps: &[Step], has_department: bool) -> Vec<Step> {
         .collect()
 }
 
-/// Whether `user` of `group` holds one of `roles` over a record at `place` (a group grant, or
-/// one at its company, project or department).
+/// Whether `user` of `group` holds one of `roles` over a record at `place`, by the same rule
+/// that decides who may decide a step ([`roles_over`]).
 fn holds_any(
     conn: &mut DbConnection,
     (group, user): (&str, &str),
@@ -523,18 +519,24 @@ fn holds_any(
         .filter(grants::principal_id.eq(user))
         .select((grants::role, grants::scope_kind, grants::scope_id))
         .load(conn)?;
-    Ok(rows.iter().any(|(role, kind, scope)| {
-        let role_fits = roles.iter().any(|r| r.as_str() == role);
-        let at = |id: &Option<String>| id.as_deref() == Some(scope.as_str());
-        let scope_fits = match kind.as_str() {
-            "group" => true,
-            "company" => at(&place.company),
-            "project" => at(&place.project),
-            "department" => at(&place.department),
-            _ => false,
-        };
-        role_fits && scope_fits
-    }))
+    let held: Vec<GrantRef> = rows
+        .into_iter()
+        .filter_map(|(role, scope, id)| {
+            Some(GrantRef {
+                role: role.parse().ok()?,
+                scope: scope.parse().ok()?,
+                scope_id: Some(id),
+            })
+        })
+        .collect();
+    let (company, project) = (place.company.as_deref(), place.project.as_deref());
+    let over = roles_over(
+        &held,
+        company.unwrap_or_default(),
+        project.unwrap_or_default(),
+        place.department.as_deref(),
+    );
+    Ok(over.iter().any(|r| roles.contains(r)))
 }
 
 /// A value stored as JSON text.
@@ -564,7 +566,7 @@ pub fn submit(
     }
     transaction(conn.raw(), |conn| {
         let request = open(conn, (read, write), new, None, now)?;
-        Ok(with_clocks(conn, read, &request.id, now)?)
+        Ok(with_clocks(conn, request, now)?)
     })
 }
 
@@ -678,13 +680,12 @@ pub(crate) fn find(
         .first(conn)?)
 }
 
+/// A request with its current step's clocks as of `now`.
 fn with_clocks(
     conn: &mut DbConnection,
-    scope: &Scope,
-    id: &str,
+    request: ApprovalRequest,
     now: DateTime<Utc>,
 ) -> Result<(ApprovalRequest, Vec<ClockNow>), StoreError> {
-    let request = find(conn, scope, id)?;
     let subject = request.clock_subject();
     let clocks = clocks::now_of(conn, ("approval_step", &subject), now)?;
     Ok((request, clocks))
@@ -699,7 +700,8 @@ pub fn get(
     now: DateTime<Utc>,
 ) -> Result<(ApprovalRequest, Vec<ClockNow>, Vec<DecisionRecord>), StoreError> {
     let conn = conn.raw();
-    let (request, clocks) = with_clocks(conn, scope, id, now)?;
+    let request = find(conn, scope, id)?;
+    let (request, clocks) = with_clocks(conn, request, now)?;
     let decisions = approval_decisions::table
         .filter(approval_decisions::request_id.eq(id))
         .order(approval_decisions::id.asc())
@@ -871,7 +873,7 @@ pub fn decide(
             "comment": comment, "state": after.state.as_str(),
         });
         tell(conn, read, &after, ("approval.decided", decision.as_str()), payload, now)?;
-        Ok(with_clocks(conn, read, id, now)?)
+        Ok(with_clocks(conn, after, now)?)
     })
 }
 
@@ -1003,7 +1005,7 @@ pub fn resubmit(
             "approval_id": id, "round": after.round, "comment": comment,
         });
         tell(conn, write, &after, ("approval.resubmitted", "resubmitted"), payload, now)?;
-        Ok(with_clocks(conn, read, id, now)?)
+        Ok(with_clocks(conn, after, now)?)
     })
 }
 

@@ -65,11 +65,7 @@ pub struct Disbursement {
 impl Disbursement {
     /// Where it sits.
     pub fn place(&self) -> Place {
-        Place {
-            company: Some(self.company_id.clone()),
-            project: Some(self.project_id.clone()),
-            department: None,
-        }
+        Place::of_project(&self.company_id, &self.project_id)
     }
 }
 

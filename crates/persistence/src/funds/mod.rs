@@ -46,11 +46,7 @@ pub struct FundAccount {
 impl FundAccount {
     /// Where it sits.
     pub fn place(&self) -> Place {
-        Place {
-            company: Some(self.company_id.clone()),
-            project: Some(self.project_id.clone()),
-            department: None,
-        }
+        Place::of_project(&self.company_id, &self.project_id)
     }
 }
 
@@ -104,11 +100,7 @@ pub fn open(
                 message: "no such project in the group".into(),
             });
         };
-        let place = Place {
-            company: Some(company_id.clone()),
-            project: Some(project_id.to_owned()),
-            department: None,
-        };
+        let place = Place::of_project(&company_id, project_id);
         scope.require(&place)?;
         let id = new_id();
         diesel::insert_into(fund_accounts::table)
@@ -221,6 +213,7 @@ pub fn credit(
                 "the account would hold more than {MAX_BALANCE_FEN} fen"
             )));
         }
+        let account = find(conn, read, id)?;
         let entry = Movement {
             direction: "credit",
             category: new.source.as_str(),
@@ -240,7 +233,7 @@ pub fn credit(
             &account.place(),
             payload,
         )?;
-        Ok((find(conn, read, id)?, entry))
+        Ok((account, entry))
     })
 }
 
@@ -255,8 +248,8 @@ pub(crate) struct Movement<'a> {
     pub(crate) note: Option<&'a str>,
 }
 
-/// Writes a movement with the balance it left (read after the balance changed, inside the
-/// same transaction).
+/// Writes a movement with the balance it left: `account` as read after its balance changed,
+/// inside the same transaction.
 pub(crate) fn record(
     conn: &mut DbConnection,
     write: &Scope,
@@ -264,15 +257,13 @@ pub(crate) fn record(
     m: &Movement<'_>,
     now: DateTime<Utc>,
 ) -> Result<FundEntry, StoreError> {
-    let balance: i64 =
-        fund_accounts::table.find(&account.id).select(fund_accounts::balance_fen).first(conn)?;
     let id = new_id();
     diesel::insert_into(fund_entries::table)
         .values((
             (fund_entries::id.eq(&id), fund_entries::account_id.eq(&account.id)),
             (fund_entries::direction.eq(m.direction), fund_entries::category.eq(m.category)),
             fund_entries::amount_fen.eq(m.amount_fen),
-            fund_entries::balance_after_fen.eq(balance),
+            fund_entries::balance_after_fen.eq(account.balance_fen),
             fund_entries::complaint_id.eq(m.complaint_id),
             fund_entries::disbursement_id.eq(m.disbursement_id),
             fund_entries::reference.eq(m.reference),

@@ -13,9 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::requests::required_text;
 use crate::{
-    body::Body,
+    body::{Body, not_blank},
     ctx::Ctx,
     list::text_filter,
     list_query, page_type,
@@ -154,10 +153,10 @@ pub async fn create_committee_decision(
     body: Body<NewCommitteeDecisionBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    required_text("matter", &b.matter, 4000)?;
-    for (field, value, max) in [("minutes", &b.minutes, 20000), ("decision", &b.decision, 4000)] {
+    not_blank("matter", &b.matter)?;
+    for (field, value) in [("minutes", &b.minutes), ("decision", &b.decision)] {
         if let Some(text) = value {
-            required_text(field, text, max)?;
+            not_blank(field, text)?;
         }
     }
     if b.member_ids.len() > 50 || b.member_ids.iter().any(|m| m.is_empty() || m.len() > 64) {

@@ -19,7 +19,7 @@ use validator::Validate;
 
 use crate::{
     auth::Caller,
-    body::Body,
+    body::{Body, not_blank},
     ctx::Ctx,
     etag::IfMatch,
     list::text_filter,
@@ -283,17 +283,6 @@ pub fn named_pairs(named: Vec<NamedUsers>) -> Result<Vec<(usize, Vec<String>)>, 
 /// The largest amount kefu takes, in fen (ten billion yuan): sums of them stay exact.
 pub const MAX_FEN: i64 = 1_000_000_000_000;
 
-/// 422 unless `text` holds something within `max` characters.
-pub fn required_text(field: &str, text: &str, max: usize) -> Result<(), ApiError> {
-    if text.trim().is_empty() {
-        return Err(ApiError::field(field, "blank", "must not be blank"));
-    }
-    if text.chars().count() > max {
-        return Err(ApiError::field(field, "too_long", format!("at most {max} characters")));
-    }
-    Ok(())
-}
-
 /// Submit a document for approval (报批): routed now by the matrix in force for its company,
 /// it keeps that route. The first step's R-T-8 clock starts (P1D; a special matter: answer
 /// P1D, decide P3D).
@@ -303,7 +292,7 @@ pub fn required_text(field: &str, text: &str, max: usize) -> Result<(), ApiError
 #[post("/api/v1/approvals")]
 pub async fn create_approval(ctx: Ctx, body: Body<NewApprovalBody>) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    required_text("summary", &b.summary, 4000)?;
+    not_blank("summary", &b.summary)?;
     if b.amount_fen.is_some_and(|a| !(0..=MAX_FEN).contains(&a)) {
         return Err(ApiError::field("amount_fen", "out_of_range", "0 to 10^12 fen"));
     }
@@ -426,9 +415,6 @@ pub async fn decide_approval(
         Some(c) if c.trim().is_empty() => None,
         other => other,
     };
-    if let Some(c) = &comment {
-        required_text("comment", c, 2000)?;
-    }
     if b.decision == Decision::Return && comment.is_none() {
         return Err(ApiError::field("comment", "required", "a return says why"));
     }
@@ -470,10 +456,7 @@ pub async fn resubmit_approval(
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     if let Some(s) = &b.summary {
-        required_text("summary", s, 4000)?;
-    }
-    if b.comment.as_ref().is_some_and(|c| c.chars().count() > 2000) {
-        return Err(ApiError::field("comment", "too_long", "at most 2000 characters"));
+        not_blank("summary", s)?;
     }
     let (read, write) =
         ctx.caller.scopes(Permission::ComplaintsRead, Permission::ComplaintsWork)?;

@@ -20,7 +20,7 @@ use crate::{
     etag::IfMatch,
     list::text_filter,
     list_query, page_type,
-    problem::{ApiError, ApiResult},
+    problem::ApiResult,
     respond::ok,
     time::local,
 };
@@ -306,9 +306,7 @@ pub async fn report_customer_event(
     let b = body.into_inner();
     for (field, text) in [("description", &b.description), ("handling_result", &b.handling_result)]
     {
-        if text.trim().is_empty() {
-            return Err(ApiError::field(field, "blank", "must not be blank"));
-        }
+        crate::body::not_blank(field, text)?;
     }
     let (read, write) = ctx.caller.scopes(WORK.0, WORK.1)?;
     let now = ctx.now();

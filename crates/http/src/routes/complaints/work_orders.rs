@@ -270,9 +270,7 @@ pub async fn create_work_order(
     body: Body<NewWorkOrderBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    if b.request.trim().is_empty() {
-        return Err(ApiError::field("request", "blank", "must not be blank"));
-    }
+    crate::body::not_blank("request", &b.request)?;
     let new = NewWorkOrder {
         department_id: b.department_id,
         request: b.request,
