@@ -315,6 +315,47 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     let now: Value =
         app.get(&format!("/api/v1/work-orders/{order}"), &cs).await.json().await.unwrap();
     assert_eq!((&now["state"], &now["contractor_id"]), (&json!("reply_approved"), &Value::Null));
+
+    // The fund and approvals (R-AP): group B's finance, manager and VP reach none of group A's
+    // account, ledger, disbursement or approval request, and decide nothing of it.
+    let (_, finance) = app.user_with(&admin, "a.finance", &[("finance", "group", None)]).await;
+    let account =
+        app.create("/api/v1/fund-accounts", &finance, json!({"project_id": o.projects[0]})).await;
+    let path = format!("/api/v1/fund-accounts/{}", id(&account));
+    let body = json!({"complaint_id": complaint, "amount_fen": 100, "use": "repair"});
+    let paid = app.create(&format!("{path}/disbursements"), &cs, body).await;
+    let approval = paid["approval_id"].as_str().unwrap().to_owned();
+    let grants = [("finance", "group", None), ("vp", "group", None)];
+    let (_, b_money) = app.user_with(&b, "other.finance", &grants).await;
+    for token in [&b_cs, &b_money] {
+        for path in [
+            path.clone(),
+            format!("{path}/entries"),
+            format!("/api/v1/disbursements/{}", id(&paid)),
+            format!("/api/v1/approvals/{approval}"),
+        ] {
+            let res = app.get(&path, token).await;
+            assert!([403, 404].contains(&res.status().as_u16()), "{path}");
+        }
+        let credit = json!({"source": "added_cost", "amount_fen": 1});
+        let res = app.post(&format!("{path}/credits"), token, &credit).await;
+        assert!([403, 404].contains(&res.status().as_u16()));
+        let listed: Value = app.get("/api/v1/approvals", token).await.json().await.unwrap();
+        assert!(ids(&listed).is_empty(), "group A's requests leak into group B's list");
+    }
+    let res =
+        app.post(&format!("/api/v1/disbursements/{}/pay", id(&paid)), &b_money, &json!({})).await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/approvals/{approval}/decisions")))
+        .bearer_auth(&b_money)
+        .header("if-match", "*")
+        .json(&json!({"decision": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "not_found").await;
 }
 
 /// Like complaints (`complaints::a_project_user_never_reaches_another_projects_complaints`):
