@@ -23,17 +23,23 @@ fn parameter(segment: &str) -> Option<&str> {
 /// Adds the links of every create answered with 201.
 pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
     // (path, operation id, whether it takes If-Match) of every operation.
-    let mut targets: Vec<(String, String, bool)> = Vec::new();
+    let mut targets: Vec<(String, String, bool, bool)> = Vec::new();
     for (path, item) in &doc.paths.paths {
-        let ops = [&item.get, &item.put, &item.patch, &item.delete, &item.post];
-        for op in ops.into_iter().flatten() {
+        let ops = [
+            (&item.get, false),
+            (&item.put, true),
+            (&item.patch, false),
+            (&item.delete, false),
+            (&item.post, true),
+        ];
+        for (op, makes) in ops.into_iter().filter_map(|(op, makes)| Some((op.as_ref()?, makes))) {
             let takes_if_match = op
                 .parameters
                 .iter()
                 .flatten()
                 .any(|p| matches!(p, RefOr::T(p) if p.name == "If-Match" && p.parameter_in == ParameterIn::Header));
             if let Some(id) = op.operation_id.clone() {
-                targets.push((path.clone(), id, takes_if_match));
+                targets.push((path.clone(), id, takes_if_match, makes));
             }
         }
     }
@@ -42,13 +48,20 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
         let Some(creator) = post.operation_id.clone() else { continue };
         let Some(RefOr::T(created)) = post.responses.responses.get_mut("201") else { continue };
         let mut links = BTreeMap::new();
-        for (path, target, takes_if_match) in &targets {
+        for (path, target, takes_if_match, makes) in &targets {
             let Some(rest) =
                 path.strip_prefix(collection.as_str()).and_then(|r| r.strip_prefix('/'))
             else {
                 continue;
             };
-            let Some(name) = rest.split('/').next().and_then(parameter) else { continue };
+            let mut segments = rest.split('/');
+            let Some(name) = segments.next().and_then(parameter) else { continue };
+            // A link fills only the created id. A path naming a second record under it (a unit
+            // the new customer owns, a calendar's year) reads or removes something the create did
+            // not make, unless the operation makes it (PUT, POST).
+            if !makes && segments.any(|s| parameter(s).is_some()) {
+                continue;
+            }
             let mut link = Link::builder()
                 .operation_id(target.clone())
                 .parameter(format!("path.{name}"), id_pointer(&creator));
