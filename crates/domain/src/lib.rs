@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clock;
 pub mod complaint;
 pub mod duration;
+pub mod events;
 pub mod ids;
 pub mod org;
 pub mod phone;

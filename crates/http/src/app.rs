@@ -39,7 +39,8 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(openapi::base())
         .configure(routes::configure)
         .split_for_parts();
-    crate::openapi_links::complete(crate::openapi_access::complete(openapi::complete(doc)))
+    let doc = crate::openapi_access::complete(openapi::complete(doc));
+    crate::openapi_webhooks::complete(crate::openapi_links::complete(doc))
 }
 
 /// Everything an app instance needs; cheap to clone into each worker.

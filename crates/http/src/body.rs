@@ -223,3 +223,13 @@ pub fn validation_errors(e: &validator::ValidationErrors) -> Vec<FieldError> {
     out.sort_by(|a, b| a.field.cmp(&b.field));
     out
 }
+
+/// For a PATCH field that can be cleared: absent stays `None` (with `#[serde(default)]`),
+/// `null` is `Some(None)`, a value `Some(Some(v))`.
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}

@@ -10,7 +10,7 @@ use std::{
 use kefu_persistence::DatabaseUrl;
 use serde::Deserialize;
 
-use crate::rate_limit::RateLimit;
+use crate::{jobs::JobSettings, rate_limit::RateLimit};
 
 /// A secret value: usable, never printed (`Debug` and `Display` show `***`).
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -68,6 +68,12 @@ struct FileSettings {
     s3_access_key_id: Option<String>,
     s3_secret_access_key: Option<Secret>,
     s3_prefix: Option<String>,
+    jobs: Option<String>,
+    jobs_interval: Option<String>,
+    jobs_lease: Option<String>,
+    node_id: Option<String>,
+    webhook_retry_schedule: Option<String>,
+    webhook_allow_private: Option<String>,
 }
 
 /// kefu's settings, resolved.
@@ -104,6 +110,8 @@ pub struct Settings {
     /// `KEFU_S3_BUCKET` and its companions: keep attachments in an S3-compatible bucket
     /// instead of `attachment_dir`.
     pub s3: Option<S3Settings>,
+    /// `KEFU_JOBS` and its companions: the periodic jobs of `kefu serve`.
+    pub jobs: JobSettings,
 }
 
 /// An S3-compatible bucket for attachments (AWS S3, MinIO, Ceph, OSS and COS in S3 mode).
@@ -145,6 +153,12 @@ Settings (environment, or the same key in lower case in kefu.toml; the environme
   KEFU_S3_ACCESS_KEY_ID          access key (with the secret below)        [default: AWS environment]
   KEFU_S3_SECRET_ACCESS_KEY      secret key                                [default: AWS environment]
   KEFU_S3_PREFIX                 key prefix in the bucket                  [default: attachments/]
+  KEFU_JOBS                      run the periodic jobs on this node: on/off [default: on]
+  KEFU_JOBS_INTERVAL             pause between two rounds of the jobs      [default: 5s]
+  KEFU_JOBS_LEASE                how long a node holds what it claimed     [default: 60s]
+  KEFU_NODE_ID                   this node's name in leases and job runs   [default: host-pid-random]
+  KEFU_WEBHOOK_RETRY_SCHEDULE    delays between webhook attempts           [default: 5s,5m,30m,2h,5h,10h,10h]
+  KEFU_WEBHOOK_ALLOW_PRIVATE     let webhooks post to private addresses    [default: false]
   KEFU_CONFIG                    the settings file                         [default: ./kefu.toml if present]
   RUST_LOG                       log filter                                [default: info]";
 
@@ -313,7 +327,22 @@ impl Settings {
                 })
             }
         };
+        let jobs = {
+            let file = [
+                ("KEFU_JOBS", file.jobs),
+                ("KEFU_JOBS_INTERVAL", file.jobs_interval),
+                ("KEFU_JOBS_LEASE", file.jobs_lease),
+                ("KEFU_NODE_ID", file.node_id),
+                ("KEFU_WEBHOOK_RETRY_SCHEDULE", file.webhook_retry_schedule),
+                ("KEFU_WEBHOOK_ALLOW_PRIVATE", file.webhook_allow_private),
+            ];
+            JobSettings::load(|name| {
+                let from_file = file.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.clone());
+                env(name).filter(|v| !v.is_empty()).or(from_file)
+            })?
+        };
         Ok(Self {
+            jobs,
             s3,
             attachment_dir,
             attachment_limit,

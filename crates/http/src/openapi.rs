@@ -40,6 +40,9 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "complaints", description = "Complaints (投诉), early warnings and front-desk requests: intake, grading, states, clocks, timeline; shared problems and major customer events"),
         (name = "work-orders", description = "Work orders (工作联系单) to departments: reply within R-T-7, approval, rectification, acceptance"),
         (name = "contractors", description = "Contractors (施工单位): warranty deposits and warranty ends (R-WO-6)"),
+        (name = "notifications", description = "The caller's inbox: deadline warnings, escalations (越级上报) and other news"),
+        (name = "webhooks", description = "Signed webhook subscriptions (Standard Webhooks) for CRM, call centers, SMS gateways and chat robots; the messages are the document's `webhooks`"),
+        (name = "jobs", description = "The periodic jobs of every node (deadline sweep, webhook delivery), for platform operators"),
     )
 )]
 struct ApiDoc;

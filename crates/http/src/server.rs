@@ -13,6 +13,7 @@ use crate::{
     app::{self, AppParts},
     auth::password,
     config::{LogFormat, Secret, Settings},
+    jobs::Runner,
     state::{AppState, ensure_signing_key},
     transport::ProblemIo,
 };
@@ -88,7 +89,9 @@ pub fn prepare(db: Db, clock: Arc<dyn Clock>, settings: &Settings) -> anyhow::Re
         ),
         _ => {}
     }
-    Ok(AppState::new(db, clock))
+    let mut state = AppState::new(db, clock);
+    state.webhooks_may_reach_private = settings.jobs.allow_private;
+    Ok(state)
 }
 
 /// Starts serving HTTP/1.1 on `listener`; the returned server stops gracefully on
@@ -146,8 +149,15 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     if settings.log_format == LogFormat::Text {
         eprintln!("kefu is serving on http://{addr} (API docs: http://{addr}/docs)");
     }
+    let runner =
+        settings.jobs.enabled.then(|| Runner::new(prepared.clone(), settings.jobs.clone()));
     let parts = AppParts::new(prepared, &settings)?;
-    start(listener, parts, settings.workers)?.await?;
+    let server = start(listener, parts, settings.workers)?;
+    let jobs = runner.map(Runner::spawn);
+    server.await?;
+    if let Some(jobs) = jobs {
+        jobs.abort();
+    }
     tracing::info!("kefu stopped");
     Ok(())
 }

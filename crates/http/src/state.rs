@@ -21,12 +21,15 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Verifying keys for access tokens.
     pub keys: Arc<KeyCache>,
+    /// Whether webhooks may post to loopback, link-local and private addresses
+    /// (`KEFU_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhooks_may_reach_private: bool,
 }
 
 impl AppState {
     /// New state over a database and a clock.
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, keys: Arc::new(KeyCache::default()) }
+        Self { db, clock, keys: Arc::new(KeyCache::default()), webhooks_may_reach_private: false }
     }
 
     /// Runs one persistence operation on the blocking pool (never on an actix worker) with a

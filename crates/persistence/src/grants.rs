@@ -345,3 +345,42 @@ pub(crate) fn holds(
     ))
     .get_result(conn)?)
 }
+
+/// The enabled users of `group_id` holding one of `roles` over a record at `place`: a group
+/// grant covers every record of the group, a company, project or department grant its own
+/// (who is told of a deadline, an escalation). Sorted, each user once.
+pub(crate) fn holders(
+    conn: &mut DbConnection,
+    group_id: &str,
+    roles: &[Role],
+    place: &Place,
+) -> Result<Vec<String>, StoreError> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let mut at = vec![(ScopeKind::Group.as_str(), group_id)];
+    for (kind, id) in [
+        (ScopeKind::Company, &place.company),
+        (ScopeKind::Project, &place.project),
+        (ScopeKind::Department, &place.department),
+    ] {
+        if let Some(id) = id {
+            at.push((kind.as_str(), id.as_str()));
+        }
+    }
+    let mut found: Vec<String> = Vec::new();
+    for (kind, id) in at {
+        let ids: Vec<String> = grants::table
+            .inner_join(users::table.on(users::id.eq(grants::principal_id)))
+            .filter(grants::principal_kind.eq(PrincipalKind::User.as_str()))
+            .filter(grants::role.eq_any(&roles))
+            .filter(grants::scope_kind.eq(kind))
+            .filter(grants::scope_id.eq(id))
+            .filter(users::group_id.eq(group_id))
+            .filter(users::disabled_at.is_null())
+            .select(users::id)
+            .load(conn)?;
+        found.extend(ids);
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}

@@ -8,6 +8,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod automation;
 pub mod backup;
 pub mod calendars;
 pub mod clients;
@@ -23,6 +24,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod kit;
 pub mod migrate;
+pub mod notifications;
 pub mod org;
 mod outbox;
 pub mod schema;
@@ -30,6 +32,7 @@ pub mod scope;
 pub mod sla;
 pub mod url;
 pub mod users;
+pub mod webhooks;
 
 pub use db::{Conn, Db, PoolOptions};
 #[cfg(feature = "testing")]

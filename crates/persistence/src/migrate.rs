@@ -66,6 +66,7 @@ const MIGRATIONS: &[Embedded] = &[
     migration!("2026-12-01-000030_customer_erasure"),
     migration!("2026-12-01-000040_complaints"),
     migration!("2026-12-01-000050_approvals", per_backend),
+    migration!("2026-12-01-000060_automation"),
 ];
 
 /// Applies every pending migration; returns the versions applied now (empty when up to date).

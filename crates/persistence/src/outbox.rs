@@ -10,13 +10,16 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     schema::outbox,
+    scope::Place,
 };
 
-/// Queues `payload` under `topic` about `(subject_type, subject_id)` of `group_id`, inside the
-/// caller's transaction.
+/// Queues `payload` under `topic` about `(subject_type, subject_id)` of `group_id`, at `place`
+/// (which subscriptions limited to a company or project see it), inside the caller's
+/// transaction.
 pub(crate) fn enqueue(
     conn: &mut DbConnection,
     (group_id, topic): (&str, &str),
+    place: &Place,
     (subject_type, subject_id): (&str, &str),
     payload: &serde_json::Value,
     at: DateTime<Utc>,
@@ -30,6 +33,8 @@ pub(crate) fn enqueue(
             outbox::subject_id.eq(subject_id),
             outbox::payload.eq(payload.to_string()),
             outbox::created_at.eq(to_db(at)),
+            outbox::company_id.eq(place.company.as_deref()),
+            outbox::project_id.eq(place.project.as_deref()),
         ))
         .execute(conn)?;
     Ok(())

@@ -112,6 +112,11 @@ diesel::table! {
         run -> Text,
         updated_at -> Timestamp,
         version -> BigInt,
+        check_at -> Nullable<Timestamp>,
+        warned_at -> Nullable<Timestamp>,
+        breached_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 
@@ -438,6 +443,75 @@ diesel::table! {
         payload -> Text,
         created_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        company_id -> Nullable<Text>,
+        project_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_runs (job, node) {
+        job -> Text,
+        node -> Text,
+        runs -> BigInt,
+        items -> BigInt,
+        last_started_at -> Timestamp,
+        last_finished_at -> Nullable<Timestamp>,
+        last_items -> BigInt,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        group_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        title -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        group_id -> Text,
+        url -> Text,
+        description -> Text,
+        event_types -> Text,
+        company_id -> Nullable<Text>,
+        project_id -> Nullable<Text>,
+        secret -> Text,
+        state -> Text,
+        disabled_reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        outbox_id -> Text,
+        event_type -> Text,
+        state -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 
@@ -587,6 +661,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     sla_policies,
     sla_clocks,
+    job_runs,
+    notifications,
+    webhooks,
+    webhook_deliveries,
     groups,
     grants,
     companies,

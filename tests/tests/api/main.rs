@@ -7,6 +7,7 @@ mod approvals;
 mod attachments;
 mod audit;
 mod auth;
+mod automation;
 mod calendars;
 mod cli;
 mod clients;

@@ -67,6 +67,11 @@ pub enum Permission {
     FundsManage,
     /// Pay approved disbursements from the fund (finance, R-AP-3).
     FundsPay,
+    /// Keep the group's webhook subscriptions: create, change, delete, read their delivery log
+    /// and redeliver.
+    WebhooksManage,
+    /// Read the periodic jobs and their last runs on every node; platform only.
+    JobsRead,
 }
 
 use Permission as P;
@@ -90,9 +95,9 @@ macro_rules! roles {
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
         [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead,
-         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage];
-    PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates; sees no group's business data.",
-        [GroupsManage, CalendarsManage];
+         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage, WebhooksManage];
+    PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates and watches the periodic jobs; sees no group's business data.",
+        [GroupsManage, CalendarsManage, JobsRead];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead,
          ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage];
@@ -169,6 +174,16 @@ mod tests {
             [P::OrgRead, P::CustomersRead, P::UsersRead, P::ComplaintsRead, P::WorkOrdersRead];
         assert!(business.iter().all(|p| !Role::PlatformOperator.permits(*p)));
         assert!(Role::Admin.permits(P::UsersWrite) && !Role::Admin.permits(P::GroupsManage));
+    }
+
+    #[test]
+    fn only_admins_keep_webhooks_and_only_platform_operators_read_jobs() {
+        let keepers: Vec<Role> =
+            Role::ALL.iter().copied().filter(|r| r.permits(P::WebhooksManage)).collect();
+        assert_eq!(keepers, [Role::Admin]);
+        let watchers: Vec<Role> =
+            Role::ALL.iter().copied().filter(|r| r.permits(P::JobsRead)).collect();
+        assert_eq!(watchers, [Role::PlatformOperator]);
     }
 
     #[test]

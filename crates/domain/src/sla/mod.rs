@@ -24,6 +24,7 @@ mod error;
 mod policy;
 mod react;
 mod run;
+mod watch;
 
 pub use compute::compute;
 pub use def::{ClockDef, DEFAULT_WARNING_PERCENT, DueRule, MAX_CALENDAR_MONTHS, is_snake_id};
@@ -32,3 +33,4 @@ pub(crate) use policy::is_rule_id;
 pub use policy::{PolicyProblem, SlaPolicy};
 pub use react::{Happening, Reaction, react};
 pub use run::{ClockRun, ClockState, ClockStatus, NegotiatedDue};
+pub use watch::{Told, WARNING_PRECISION, next_check};

@@ -12,11 +12,14 @@ pub mod funds;
 pub mod grants;
 pub mod groups;
 pub mod health;
+pub mod jobs;
 pub mod me;
+pub mod notifications;
 pub mod org;
 pub mod policies;
 pub mod users;
 pub mod vocabularies;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -75,6 +78,17 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(funds::list_disbursements)
         .service(funds::get_disbursement)
         .service(funds::pay_disbursement)
+        .service(notifications::list_notifications)
+        .service(notifications::read_notification)
+        .service(notifications::read_all_notifications)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::get_webhook)
+        .service(webhooks::update_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::list_webhook_deliveries)
+        .service(webhooks::redeliver_webhook_delivery)
+        .service(jobs::list_jobs)
         .service(contractors::create_contractor)
         .service(contractors::list_contractors)
         .service(contractors::get_contractor)

@@ -616,7 +616,14 @@ fn tell(
         timeline(conn, complaint, TimelineActor { kind, id: actor_id }, entry, now)?;
     }
     let subject = ("approval_request", request.id.as_str());
-    crate::outbox::enqueue(conn, (&request.group_id, topic), subject, &payload, now)?;
+    crate::outbox::enqueue(
+        conn,
+        (&request.group_id, topic),
+        &request.place(),
+        subject,
+        &payload,
+        now,
+    )?;
     write.audit(conn, now, topic, ("approval_request", &request.id), &request.place(), payload)
 }
 

@@ -319,7 +319,14 @@ pub fn report(
         }
         let payload = serde_json::to_value(&report).unwrap_or_default();
         let topic = (current.group_id.as_str(), "customer_event.reported");
-        crate::outbox::enqueue(conn, topic, ("customer_event", id), &payload, now)?;
+        crate::outbox::enqueue(
+            conn,
+            topic,
+            &place(&current),
+            ("customer_event", id),
+            &payload,
+            now,
+        )?;
         let subject = ("customer_event", id);
         write.audit(conn, now, "customer_event.reported", subject, &place(&current), payload)?;
         Ok(())

@@ -263,5 +263,12 @@ fn enqueue(
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let subject = ("complaint", complaint.id.as_str());
-    crate::outbox::enqueue(conn, (&complaint.group_id, topic), subject, &payload, at)
+    crate::outbox::enqueue(
+        conn,
+        (&complaint.group_id, topic),
+        &place(complaint),
+        subject,
+        &payload,
+        at,
+    )
 }

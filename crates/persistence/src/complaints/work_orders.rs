@@ -382,7 +382,7 @@ fn tell(
         Entry { kind: "work_order", action, states: (None, None), payload: payload.clone() };
     timeline(conn, &complaint.id, TimelineActor { kind, id: actor_id }, entry, now)?;
     let subject = ("work_order", order.id.as_str());
-    crate::outbox::enqueue(conn, (&order.group_id, topic), subject, &payload, now)?;
+    crate::outbox::enqueue(conn, (&order.group_id, topic), &order.place(), subject, &payload, now)?;
     let audited = if action.is_none() { "work_order.created" } else { "work_order.transitioned" };
     write.audit(conn, now, audited, ("work_order", &order.id), &order.place(), payload)
 }

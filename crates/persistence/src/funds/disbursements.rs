@@ -335,7 +335,7 @@ pub fn pay(
             now,
         )?;
         let topic = (current.group_id.as_str(), "disbursement.paid");
-        crate::outbox::enqueue(conn, topic, ("disbursement", id), &payload, now)?;
+        crate::outbox::enqueue(conn, topic, &current.place(), ("disbursement", id), &payload, now)?;
         write.audit(
             conn,
             now,

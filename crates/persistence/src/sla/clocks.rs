@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use kefu_domain::{
     calendar::BusinessCalendar,
     ids::{CalendarId, GroupId},
-    sla::{self, ClockRun, ClockState, ClockStatus, Happening, NegotiatedDue, SlaPolicy},
+    sla::{self, ClockRun, ClockState, ClockStatus, Happening, NegotiatedDue, SlaPolicy, Told},
 };
 
 use super::{COLUMNS, PolicyVersion, current};
@@ -54,6 +54,17 @@ pub struct ClockRecord {
     pub state: ClockState,
     /// Optimistic-concurrency version.
     pub version: i64,
+    /// When the sweep warned its owner about the current period.
+    pub warned_at: Option<NaiveDateTime>,
+    /// When the sweep recorded and escalated the current period's breach.
+    pub breached_at: Option<NaiveDateTime>,
+}
+
+impl ClockRecord {
+    /// What the sweep has done about the current period.
+    pub fn told(&self) -> Told {
+        Told { warned: self.warned_at.is_some(), breached: self.breached_at.is_some() }
+    }
 }
 
 /// A clock's stored facts, parsed.
@@ -76,7 +87,7 @@ fn run_json(run: &ClockRun) -> Result<String, StoreError> {
 }
 
 /// Computes a clock's status under the policy version it belongs to.
-fn status(
+pub(crate) fn status(
     policy: &SlaPolicy,
     clock: &str,
     run: &ClockRun,
@@ -87,6 +98,21 @@ fn status(
         .clock(clock)
         .ok_or_else(|| corrupt("clock", format!("`{clock}` is not in its policy")))?;
     sla::compute(def, run, calendar, now).map_err(|e| corrupt("clock", e))
+}
+
+/// The next instant the deadline sweep must look at a clock (see [`sla::next_check`]).
+pub(crate) fn check_at(
+    policy: &SlaPolicy,
+    clock: &str,
+    (run, told): (&ClockRun, Told),
+    calendar: &BusinessCalendar,
+    now: DateTime<Utc>,
+) -> Result<Option<NaiveDateTime>, StoreError> {
+    let def = policy
+        .clock(clock)
+        .ok_or_else(|| corrupt("clock", format!("`{clock}` is not in its policy")))?;
+    let next = sla::next_check(def, run, calendar, told, now).map_err(|e| corrupt("clock", e))?;
+    Ok(next.map(to_db))
 }
 
 /// Starts a clock of the group's policy in force for a subject, on a calendar.
@@ -140,6 +166,13 @@ fn insert(
             ),
             (sla_clocks::run.eq(run_json(run)?), sla_clocks::updated_at.eq(to_db(now))),
             sla_clocks::version.eq(1_i64),
+            sla_clocks::check_at.eq(check_at(
+                &policy.policy.0,
+                clock,
+                (run, Told::default()),
+                calendar,
+                now,
+            )?),
         ))
         .execute(conn)?;
     Ok(id)
@@ -265,9 +298,8 @@ pub(crate) fn react(
         let (policy, _) = loaded.of(conn, clocks[0])?;
         for (index, run) in sla::react(policy, &view, happening).changed {
             let clock = clocks[index];
-            let (policy, calendar) = loaded.of(conn, clock)?;
-            let computed = status(policy, &clock.clock, &run, calendar, at)?;
-            update(conn, clock, (computed, &run), at)?;
+            let rules = loaded.of(conn, clock)?;
+            update(conn, clock, rules, &run, at)?;
         }
     }
     let current = current(conn, Some(group_id.as_str()))?.ok_or(StoreError::NotFound)?;
@@ -292,7 +324,7 @@ pub fn get_clock(conn: &mut Conn, id: &str) -> Result<ClockRecord, StoreError> {
     find(conn.raw(), id)
 }
 
-fn policy_of(conn: &mut DbConnection, id: &str) -> Result<SlaPolicy, StoreError> {
+pub(crate) fn policy_of(conn: &mut DbConnection, id: &str) -> Result<SlaPolicy, StoreError> {
     let found: PolicyVersion = sla_policies::table.find(id).select(COLUMNS).first(conn)?;
     Ok(found.policy.0)
 }
@@ -322,9 +354,8 @@ pub(crate) fn recompute_calendar(
         .load(conn)?;
     let mut loaded = Loaded::default();
     for clock in &rows {
-        let (policy, calendar) = loaded.of(conn, clock)?;
-        let computed = status(policy, &clock.clock, &clock.run.0, calendar, now)?;
-        update(conn, clock, (computed, &clock.run.0), now)?;
+        let rules = loaded.of(conn, clock)?;
+        let computed = update(conn, clock, rules, &clock.run.0, now)?;
         let payload = serde_json::json!({
             "calendar_id": clock.calendar_id,
             "clock": clock.clock,
@@ -338,13 +369,23 @@ pub(crate) fn recompute_calendar(
     Ok(rows.len())
 }
 
-/// Stores a clock's new run and status: a compare-and-swap on the version it was read at.
+/// Stores a clock's new run, its status at `now` and when the sweep must next look at it: a
+/// compare-and-swap on the version it was read at. A new period of a recurring clock (R-T-9)
+/// or a due agreed anew re-arms its warning and its breach.
 fn update(
     conn: &mut DbConnection,
     clock: &ClockRecord,
-    (computed, run): (ClockStatus, &ClockRun),
+    (policy, calendar): (&SlaPolicy, &BusinessCalendar),
+    run: &ClockRun,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<ClockStatus, StoreError> {
+    let computed = status(policy, &clock.clock, run, calendar, now)?;
+    let old = &clock.run.0;
+    let rearmed = old.last_reset != run.last_reset || old.negotiated_due != run.negotiated_due;
+    let told = if rearmed { Told::default() } else { clock.told() };
+    let next = check_at(policy, &clock.clock, (run, told), calendar, now)?;
+    let (warned_at, breached_at) =
+        if rearmed { (None, None) } else { (clock.warned_at, clock.breached_at) };
     let changed = diesel::update(
         sla_clocks::table
             .filter(sla_clocks::id.eq(&clock.id))
@@ -356,13 +397,16 @@ fn update(
         sla_clocks::state.eq(computed.state.as_str()),
         sla_clocks::updated_at.eq(to_db(now)),
         sla_clocks::version.eq(sla_clocks::version + 1),
+        sla_clocks::check_at.eq(next),
+        sla_clocks::warned_at.eq(warned_at),
+        sla_clocks::breached_at.eq(breached_at),
     ))
     .execute(conn)?;
     if changed == 0 {
         let current = sla_clocks::table.find(&clock.id).select(sla_clocks::version).first(conn)?;
         return Err(StoreError::StaleVersion { current });
     }
-    Ok(())
+    Ok(computed)
 }
 
 fn audit(
@@ -392,8 +436,7 @@ pub(crate) fn set_negotiated(
     run.negotiated_due = Some(agreed);
     let policy = policy_of(conn, &clock.policy_id)?;
     let calendar = calendars::load_any(conn, &clock.calendar_id)?;
-    let computed = status(&policy, &clock.clock, &run, &calendar, now)?;
-    update(conn, clock, (computed, &run), now)
+    update(conn, clock, (&policy, &calendar), &run, now).map(drop)
 }
 
 /// Replaces a clock's due with a deadline negotiated with the customer (R-T-9), recording who
@@ -412,8 +455,7 @@ pub fn negotiate(
             Some(NegotiatedDue { due, agreed_by: agreed_by.to_owned(), agreed_at: now });
         let policy = policy_of(conn, &clock.policy_id)?;
         let calendar = calendars::load_any(conn, &clock.calendar_id)?;
-        let computed = status(&policy, &clock.clock, &run, &calendar, now)?;
-        update(conn, &clock, (computed, &run), now)?;
+        let computed = update(conn, &clock, (&policy, &calendar), &run, now)?;
         let payload = serde_json::json!({
             "old_due": clock.due_at.and_utc().to_rfc3339(),
             "new_due": computed.due.to_rfc3339(),

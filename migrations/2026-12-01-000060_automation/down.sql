@@ -1,0 +1,13 @@
+DROP TABLE webhook_deliveries;
+DROP TABLE webhooks;
+DROP TABLE notifications;
+DROP TABLE job_runs;
+DROP INDEX outbox_unpublished;
+ALTER TABLE outbox DROP COLUMN project_id;
+ALTER TABLE outbox DROP COLUMN company_id;
+DROP INDEX sla_clocks_check;
+ALTER TABLE sla_clocks DROP COLUMN lease_until;
+ALTER TABLE sla_clocks DROP COLUMN lease_owner;
+ALTER TABLE sla_clocks DROP COLUMN breached_at;
+ALTER TABLE sla_clocks DROP COLUMN warned_at;
+ALTER TABLE sla_clocks DROP COLUMN check_at;
