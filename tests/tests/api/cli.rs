@@ -11,7 +11,7 @@ use kefu_tests::{Backend, TestDb};
 use serde_json::{Value, json};
 
 /// The `kefu` binary next to this test binary (`make test` builds it first).
-fn kefu() -> Command {
+pub(crate) fn kefu() -> Command {
     let bin = std::env::var_os("KEFU_BIN").map(PathBuf::from).unwrap_or_else(|| {
         let exe = std::env::current_exe().unwrap();
         exe.parent().unwrap().parent().unwrap().join("kefu")
@@ -34,13 +34,13 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Server {
-    fn start(mut cmd: Command) -> Self {
+    pub(crate) fn start(mut cmd: Command) -> Self {
         let port = free_port();
         let mut child = cmd
             .arg("serve")
@@ -64,7 +64,7 @@ impl Server {
     }
 
     /// SIGTERM, then the exit status and everything it logged.
-    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+    pub(crate) fn terminate(mut self) -> (std::process::ExitStatus, String) {
         Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
         let status = self.child.wait().unwrap();
         let mut err = String::new();
@@ -81,7 +81,7 @@ impl Drop for Server {
 }
 
 /// A tiny synchronous HTTP/1.1 client: these tests drive a child process, no runtime needed.
-mod sync_http {
+pub(crate) mod sync_http {
     use std::io::{Read, Write};
 
     pub struct Response {
@@ -115,7 +115,7 @@ mod sync_http {
     }
 }
 
-fn login(base: &str, username: &str, password: &str) -> Value {
+pub(crate) fn login(base: &str, username: &str, password: &str) -> Value {
     let body = json!({ "username": username, "password": password }).to_string();
     let res = sync_http::request("POST", &format!("{base}/api/v1/auth/login"), None, Some(&body));
     assert_eq!(res.status, 200, "{}", res.body);

@@ -18,6 +18,7 @@ mod conventions;
 mod customers;
 mod errors;
 mod idempotency;
+mod nodes;
 mod observability;
 mod org;
 mod persistence;
