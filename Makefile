@@ -37,8 +37,11 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	bash scripts/house.sh
 
+## Benchmarks: the calendar (criterion) and the deadline sweep over 10k and 1M closed
+## complaints on PostgreSQL (prints the table the README shows).
 bench:
 	cargo bench -p kefu-domain
+	cargo bench -p kefu-tests --bench sweep
 
 clean:
 	cargo clean

@@ -159,6 +159,13 @@ def main():
         "/api/v1/committee-decisions",
         {"form": "written", "customer_event_id": event, "matter": "退房诉求 seed"},
     )["id"]
+    # A webhook subscription of the group (the fuzzing user is its admin). Its URL names a host
+    # outside; deliveries to it are attempted by the server's jobs and fail quietly.
+    webhook = post(
+        "/api/v1/webhooks",
+        {"url": "https://crm.example.com/kefu/hooks", "description": "CRM seed",
+         "event_types": ["complaint.created"]},
+    )["webhook"]["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -184,6 +191,7 @@ def main():
         "DISBURSEMENT": disbursement["id"],
         "APPROVAL": disbursement["approval_id"],
         "COMMITTEE_DECISION": committee,
+        "WEBHOOK": webhook,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

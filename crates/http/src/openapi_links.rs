@@ -30,7 +30,7 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             (&item.put, true),
             (&item.patch, false),
             (&item.delete, false),
-            (&item.post, true),
+            (&item.post, false),
         ];
         for (op, makes) in ops.into_iter().filter_map(|(op, makes)| Some((op.as_ref()?, makes))) {
             let takes_if_match = op
@@ -57,8 +57,8 @@ pub fn complete(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             let mut segments = rest.split('/');
             let Some(name) = segments.next().and_then(parameter) else { continue };
             // A link fills only the created id. A path naming a second record under it (a unit
-            // the new customer owns, a calendar's year) reads or removes something the create did
-            // not make, unless the operation makes it (PUT, POST).
+            // the new customer owns, a delivery to redeliver) reads, removes or acts on something
+            // the create did not make; only a PUT makes what it names (a calendar's year).
             if !makes && segments.any(|s| parameter(s).is_some()) {
                 continue;
             }

@@ -24,6 +24,8 @@ both_backends! {
     a_webhook_is_signed_retried_until_taken_and_logged => a_webhook_is_signed_retried_until_taken_and_logged;
     a_webhook_whose_retries_run_out_is_disabled_with_a_notification => a_webhook_whose_retries_run_out_is_disabled_with_a_notification;
     webhook_subscriptions_are_checked_and_kept_by_admins => webhook_subscriptions_are_checked_and_kept_by_admins;
+    r_t_9_a_recurring_clock_re_arms_after_each_report => r_t_9_a_recurring_clock_re_arms_after_each_report;
+    an_overdue_work_order_reminds_its_departments_coordinator_and_head => an_overdue_work_order_reminds_its_departments_coordinator_and_head;
 }
 
 /// One round of every job on the app's database and clock, as a node of `kefu serve` runs it.
@@ -501,4 +503,108 @@ async fn webhook_subscriptions_are_checked_and_kept_by_admins(backend: Backend) 
     assert_eq!(res.status(), 204);
     assert_problem(app.get(&format!("/api/v1/webhooks/{hook}"), &admin).await, 404, "not_found")
         .await;
+}
+
+/// R-T-9: progress is fed back to the customer every 3 working days. A late feedback breaches
+/// and escalates once; reporting progress starts the next period, which warns and breaches
+/// again on its own (the clock re-arms), each period once.
+async fn r_t_9_a_recurring_clock_re_arms_after_each_report(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let (_, cs) = app.user_with(&admin, "cs", &[("cs_manager", "group", None)]).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit",
+        "project_id": o.projects[0], "customer_id": o.customers[0], "description": "漏水"}),
+    )
+    .await;
+    let progress_breaches = |items: &[Value]| {
+        items
+            .iter()
+            .filter(|n| {
+                n["kind"] == "clock_breached" && n["payload"]["clock"] == "progress_feedback"
+            })
+            .count()
+    };
+    // Received Wednesday 30 September 17:00: 3 WD later is Sunday 11 October 17:00 (National
+    // Day off, Saturday 10 October worked); on Monday 12 October it is breached.
+    app.clock.set(at("2026-10-12T10:00:00+08:00"));
+    round(&app, &jobs()).await;
+    round(&app, &jobs()).await;
+    let [cs] = signed_in(&app, ["cs"]).await;
+    assert_eq!(progress_breaches(&inbox(&app, &cs, "").await), 1);
+    let current: Value =
+        app.get(&format!("/api/v1/complaints/{}", id(&c)), &cs).await.json().await.unwrap();
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/complaints/{}/transitions", id(&c))))
+        .bearer_auth(&cs)
+        .header("if-match", format!("\"{}\"", current["version"]))
+        .json(&json!({"action": "report_progress", "message": "维修队已进场"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // The next period runs 3 WD from the report: nothing until then, then one more breach.
+    round(&app, &jobs()).await;
+    assert_eq!(progress_breaches(&inbox(&app, &cs, "").await), 1);
+    app.clock.set(at("2026-10-16T10:00:00+08:00"));
+    round(&app, &jobs()).await;
+    round(&app, &jobs()).await;
+    let [cs] = signed_in(&app, ["cs"]).await;
+    assert_eq!(progress_breaches(&inbox(&app, &cs, "").await), 2);
+}
+
+/// An overdue work order (R-T-7: the department's reply is late) reminds its department's
+/// coordinator and head, and nobody of the other department; the complaint's timeline says so.
+async fn an_overdue_work_order_reminds_its_departments_coordinator_and_head(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let (d1, d2) = (o.departments[0].as_str(), o.departments[1].as_str());
+    let (_, cs) = app.user_with(&admin, "cs", &[("cs_manager", "group", None)]).await;
+    app.user_with(&admin, "coord.d1", &[("dept_coordinator", "department", Some(d1))]).await;
+    app.user_with(&admin, "head.d1", &[("dept_head", "department", Some(d1))]).await;
+    app.user_with(&admin, "coord.d2", &[("dept_coordinator", "department", Some(d2))]).await;
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "visit",
+        "project_id": o.projects[0], "customer_id": o.customers[0], "description": "外墙渗水"}),
+    )
+    .await;
+    let order = app
+        .create(&format!("/api/v1/complaints/{}/work-orders", id(&c)), &cs,
+            json!({"department_id": d1, "request": "请核实渗水原因", "site_survey": false, "complex": false}))
+        .await;
+    app.clock.set(at("2026-10-20T10:00:00+08:00"));
+    round(&app, &jobs()).await;
+    let [coord1, head1, coord2, cs] =
+        signed_in(&app, ["coord.d1", "head.d1", "coord.d2", "cs"]).await;
+    for keeper in [&coord1, &head1] {
+        let got = inbox(&app, keeper, "").await;
+        let overdue: Vec<&Value> = got
+            .iter()
+            .filter(|n| n["kind"] == "work_order_overdue" && n["subject_id"] == json!(id(&order)))
+            .collect();
+        assert!(!overdue.is_empty(), "{got:?}");
+        assert_eq!(overdue[0]["payload"]["complaint_id"], json!(id(&c)));
+    }
+    assert!(inbox(&app, &coord2, "").await.is_empty(), "the other department hears nothing");
+    let events: Value = app
+        .get(&format!("/api/v1/complaints/{}/events?limit=200", id(&c)), &cs)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "work_order" && e["action"] == "overdue"),
+        "{events}"
+    );
 }

@@ -257,7 +257,9 @@ fn complaint_told(
     timeline(conn, &complaint.id, system, entry, now)?;
     let topic = (complaint.group_id.as_str(), "complaint.clock_breached");
     crate::outbox::enqueue(conn, topic, &complaint.place(), subject, &facts, now)?;
-    let superiors = escalation(conn, complaint)?;
+    // The owner is told of his own breach; escalation goes to the others above him.
+    let superiors: Vec<String> =
+        escalation(conn, complaint)?.into_iter().filter(|u| *u != complaint.owner_id).collect();
     facts["escalated_to"] = superiors.clone().into();
     let title = format!("{} {label} 已超时", complaint.number);
     let breached = notice(&complaint.group_id, "clock_breached", subject, title.clone(), &facts);
@@ -269,8 +271,6 @@ fn complaint_told(
         format!("{title}，越级上报"),
         &facts,
     );
-    let superiors: Vec<String> =
-        superiors.into_iter().filter(|u| *u != complaint.owner_id).collect();
     notify(conn, &superiors, &escalated, now)?;
     Ok(())
 }

@@ -384,24 +384,28 @@ fn update(
     let rearmed = old.last_reset != run.last_reset || old.negotiated_due != run.negotiated_due;
     let told = if rearmed { Told::default() } else { clock.told() };
     let next = check_at(policy, &clock.clock, (run, told), calendar, now)?;
-    let (warned_at, breached_at) =
-        if rearmed { (None, None) } else { (clock.warned_at, clock.breached_at) };
-    let changed = diesel::update(
-        sla_clocks::table
-            .filter(sla_clocks::id.eq(&clock.id))
-            .filter(sla_clocks::version.eq(clock.version)),
-    )
-    .set((
+    let this = sla_clocks::table
+        .filter(sla_clocks::id.eq(&clock.id))
+        .filter(sla_clocks::version.eq(clock.version));
+    let changes = (
         sla_clocks::run.eq(run_json(run)?),
         sla_clocks::due_at.eq(to_db(computed.due)),
         sla_clocks::state.eq(computed.state.as_str()),
         sla_clocks::updated_at.eq(to_db(now)),
         sla_clocks::version.eq(sla_clocks::version + 1),
         sla_clocks::check_at.eq(next),
-        sla_clocks::warned_at.eq(warned_at),
-        sla_clocks::breached_at.eq(breached_at),
-    ))
-    .execute(conn)?;
+    );
+    // What the sweep told stays as the sweep wrote it (it does not move the version), unless
+    // a new period starts.
+    let changed = if rearmed {
+        let cleared = (
+            sla_clocks::warned_at.eq(None::<NaiveDateTime>),
+            sla_clocks::breached_at.eq(None::<NaiveDateTime>),
+        );
+        diesel::update(this).set((changes, cleared)).execute(conn)?
+    } else {
+        diesel::update(this).set(changes).execute(conn)?
+    };
     if changed == 0 {
         let current = sla_clocks::table.find(&clock.id).select(sla_clocks::version).first(conn)?;
         return Err(StoreError::StaleVersion { current });

@@ -329,9 +329,11 @@ pub struct ComplaintEventView {
     pub actor_kind: String,
     /// Who.
     pub actor_id: Option<String>,
-    /// `received` or `transition`.
+    /// What happened: `received`, `transition`, `note`, `attachment`, `work_order`,
+    /// `joined_customer_event`, `approval`, `committee`, `fund`, or `clock` (action `breached`:
+    /// a time limit ran out and was escalated by the deadline sweep).
     pub kind: String,
-    /// The action of a transition.
+    /// The action of a transition (or of a work order, an approval, a clock).
     pub action: Option<String>,
     /// The state before.
     pub from_state: Option<String>,
