@@ -73,6 +73,13 @@ fn project_and_customer(base: &str, admin: &str) -> (String, String) {
     (id(&project), id(&customer))
 }
 
+/// A complaint about a leak, received by the holder of `token`.
+fn leak(base: &str, token: &str, (project, customer): (&str, &str)) -> Value {
+    let body = json!({"kind": "complaint", "channel": "visit", "project_id": project,
+        "description": "漏水", "customer_id": customer});
+    post(base, token, "/api/v1/complaints", body)
+}
+
 /// A node of `kefu serve` on `url` with its jobs every 100 ms.
 fn node(url: &str, name: &str, lease: &str) -> Command {
     let mut cmd = kefu();
@@ -115,13 +122,7 @@ fn seed(url: &str, conn: &mut PgConnection) -> (String, String) {
     let spec = user("spec", "cs_specialist");
     let manager = user("manager", "cs_manager");
     let token = login(&base, "spec", "spec-password")["access_token"].as_str().unwrap().to_owned();
-    let complaint = post(
-        &base,
-        &token,
-        "/api/v1/complaints",
-        json!({"kind": "complaint",
-        "channel": "visit", "project_id": project, "description": "漏水", "customer_id": customer}),
-    );
+    let complaint = leak(&base, &token, (&project, &customer));
     let (status, _) = server.terminate();
     assert!(status.success());
     let inserted = sql_query(format!(
@@ -336,13 +337,7 @@ fn a_message_committed_before_a_restart_is_delivered_after_it() {
         "role": "cs_manager", "scope_kind": "group"}),
     );
     let token = login(&base, "mgr", "mgr-password")["access_token"].as_str().unwrap().to_owned();
-    let complaint = post(
-        &base,
-        &token,
-        "/api/v1/complaints",
-        json!({"kind": "complaint",
-        "channel": "visit", "project_id": project, "description": "漏水", "customer_id": customer}),
-    );
+    let complaint = leak(&base, &token, (&project, &customer));
     std::thread::sleep(Duration::from_millis(500));
     assert!(got.lock().unwrap().is_empty(), "no node runs the jobs yet");
     let (status, _) = first.terminate();

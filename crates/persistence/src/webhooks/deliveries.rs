@@ -170,6 +170,11 @@ pub fn claim(
             webhook_deliveries::table
                 .filter(webhook_deliveries::next_attempt_at.le(at))
                 .filter(webhook_deliveries::state.eq("pending"))
+                // A disabled subscription's deliveries wait (and resume when it is enabled)
+                // without taking the places of the others.
+                .filter(webhook_deliveries::webhook_id.eq_any(
+                    webhooks::table.filter(webhooks::state.eq("active")).select(webhooks::id),
+                ))
                 .filter(
                     webhook_deliveries::lease_until
                         .is_null()
