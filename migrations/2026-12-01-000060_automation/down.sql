@@ -1,6 +1,7 @@
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
 DROP TABLE notifications;
+ALTER TABLE users DROP COLUMN email;
 DROP TABLE job_runs;
 DROP INDEX outbox_unpublished;
 ALTER TABLE outbox DROP COLUMN project_id;

@@ -34,6 +34,9 @@ CREATE TABLE job_runs (
     PRIMARY KEY (job, node)
 );
 
+-- A user's e-mail address, for copies of his inbox when an SMTP server is configured.
+ALTER TABLE users ADD COLUMN email TEXT NULL;
+
 -- A user's inbox: written in the transaction of what it tells of.
 CREATE TABLE notifications (
     id            TEXT PRIMARY KEY,

@@ -74,6 +74,8 @@ struct FileSettings {
     node_id: Option<String>,
     webhook_retry_schedule: Option<String>,
     webhook_allow_private: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
 }
 
 /// kefu's settings, resolved.
@@ -159,6 +161,8 @@ Settings (environment, or the same key in lower case in kefu.toml; the environme
   KEFU_NODE_ID                   this node's name in leases and job runs   [default: host-pid-random]
   KEFU_WEBHOOK_RETRY_SCHEDULE    delays between webhook attempts           [default: 5s,5m,30m,2h,5h,10h,10h]
   KEFU_WEBHOOK_ALLOW_PRIVATE     let webhooks post to private addresses    [default: false]
+  KEFU_SMTP_URL                  mail copies of the inbox through this server [default: none]
+  KEFU_SMTP_FROM                 the sender of those mails                 [default: none]
   KEFU_CONFIG                    the settings file                         [default: ./kefu.toml if present]
   RUST_LOG                       log filter                                [default: info]";
 
@@ -335,6 +339,8 @@ impl Settings {
                 ("KEFU_NODE_ID", file.node_id),
                 ("KEFU_WEBHOOK_RETRY_SCHEDULE", file.webhook_retry_schedule),
                 ("KEFU_WEBHOOK_ALLOW_PRIVATE", file.webhook_allow_private),
+                ("KEFU_SMTP_URL", file.smtp_url),
+                ("KEFU_SMTP_FROM", file.smtp_from),
             ];
             JobSettings::load(|name| {
                 let from_file = file.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.clone());

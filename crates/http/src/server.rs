@@ -58,6 +58,7 @@ pub fn create_admin(
         username: username.to_owned(),
         display_name: username.to_owned(),
         password_hash: hash,
+        email: None,
     };
     let user = users::create_administrator(&mut db.conn()?, &new, clock.now())?;
     Ok(user)

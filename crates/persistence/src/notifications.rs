@@ -138,3 +138,67 @@ pub fn unread(conn: &mut Conn, user_id: &str) -> Result<i64, StoreError> {
         .count()
         .get_result(conn.raw())?)
 }
+
+/// A notification to mail, with its user's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// The notification.
+    pub notification: Notification,
+    /// Its user's name.
+    pub display_name: String,
+    /// Its user's address.
+    pub email: String,
+}
+
+/// Claims up to `batch` notifications written since `since` whose users have an e-mail address
+/// and that were not mailed yet, marking them mailed (PostgreSQL skips the rows another node
+/// is claiming). A mail that could not be sent is given back with [`unmail`].
+pub fn claim_mail(
+    conn: &mut Conn,
+    batch: i64,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Mail>, StoreError> {
+    use crate::schema::users;
+    transaction(conn.raw(), |conn| {
+        let with_address = users::table.filter(users::email.is_not_null()).select(users::id);
+        let due = || {
+            notifications::table
+                .filter(notifications::emailed_at.is_null())
+                .filter(notifications::created_at.ge(to_db(since)))
+                .filter(notifications::user_id.eq_any(with_address))
+                .order(notifications::id.asc())
+                .limit(batch)
+        };
+        let found: Vec<Notification> = match &mut *conn {
+            crate::db::DbConnection::Pg(pg) => {
+                due().select(Notification::as_select()).for_update().skip_locked().load(pg)?
+            }
+            other => due().select(Notification::as_select()).load(other)?,
+        };
+        let ids: Vec<&str> = found.iter().map(|n| n.id.as_str()).collect();
+        diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
+            .set(notifications::emailed_at.eq(Some(to_db(now))))
+            .execute(conn)?;
+        let mut mails = Vec::with_capacity(found.len());
+        for notification in found {
+            let (display_name, email): (String, Option<String>) = users::table
+                .find(&notification.user_id)
+                .select((users::display_name, users::email))
+                .first(conn)?;
+            if let Some(email) = email {
+                mails.push(Mail { notification, display_name, email });
+            }
+        }
+        Ok(mails)
+    })
+}
+
+/// Gives a claimed notification back, unmailed (its mail could not be sent): a later round
+/// tries again while it is recent enough.
+pub fn unmail(conn: &mut Conn, id: &str) -> Result<(), StoreError> {
+    diesel::update(notifications::table.filter(notifications::id.eq(id)))
+        .set(notifications::emailed_at.eq(None::<NaiveDateTime>))
+        .execute(conn.raw())?;
+    Ok(())
+}

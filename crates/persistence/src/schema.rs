@@ -13,6 +13,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         group_id -> Nullable<Text>,
+        email -> Nullable<Text>,
     }
 }
 

@@ -10,7 +10,8 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use kefu_http::{
-    jobs::{JobSettings, Round, Runner, settings::parse_schedule},
+    config::Secret,
+    jobs::{JobSettings, Round, Runner, mail::SmtpSettings, settings::parse_schedule},
     state::AppState,
 };
 use kefu_tests::{
@@ -26,9 +27,11 @@ both_backends! {
     webhook_subscriptions_are_checked_and_kept_by_admins => webhook_subscriptions_are_checked_and_kept_by_admins;
     r_t_9_a_recurring_clock_re_arms_after_each_report => r_t_9_a_recurring_clock_re_arms_after_each_report;
     an_overdue_work_order_reminds_its_departments_coordinator_and_head => an_overdue_work_order_reminds_its_departments_coordinator_and_head;
+    notifications_are_mailed_once_to_users_with_an_address => notifications_are_mailed_once_to_users_with_an_address;
 }
 
 /// One round of every job on the app's database and clock, as a node of `kefu serve` runs it.
+/// Private addresses are allowed: the receivers are local.
 async fn round(app: &TestApp, settings: &JobSettings) -> Round {
     let state = AppState::new(app.db.clone(), app.clock.clone());
     let mut settings = settings.clone();
@@ -607,4 +610,120 @@ async fn an_overdue_work_order_reminds_its_departments_coordinator_and_head(back
             .any(|e| e["kind"] == "work_order" && e["action"] == "overdue"),
         "{events}"
     );
+}
+
+/// What the SMTP stand-in received: each message's DATA.
+type Mails = Arc<Mutex<Vec<String>>>;
+
+/// A small SMTP server on a free local port that takes every message (no TLS, no auth).
+async fn smtp_stand_in() -> (u16, Mails) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got: Mails = Arc::default();
+    let sink = got.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let sink = sink.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 stand-in ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            sink.lock().unwrap().push(data.take().unwrap());
+                            write.write_all(b"250 OK\r\n").await.unwrap();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-stand-in\r\n250 8BITMIME\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 OK\r\n",
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+/// With an SMTP server configured, each notification of a user who has an e-mail address is
+/// mailed to him once; a user without one gets none; a bad address is refused at the edge.
+async fn notifications_are_mailed_once_to_users_with_an_address(backend: Backend) {
+    let (port, mails) = smtp_stand_in().await;
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({"username": "bad.mail", "display_name": "x",
+            "password": "bad.mail-password", "email": "not an address"}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "email", "{problem}");
+    let spec = app
+        .create(
+            "/api/v1/users",
+            &admin,
+            json!({"username": "spec", "display_name": "王芳",
+            "password": "spec-password", "email": "wang.fang@example.com"}),
+        )
+        .await;
+    assert_eq!(spec["email"], "wang.fang@example.com");
+    for (role, user) in [("cs_specialist", id(&spec))] {
+        app.create(
+            "/api/v1/grants",
+            &admin,
+            json!({"principal_kind": "user", "principal_id": user,
+            "role": role, "scope_kind": "project", "scope_id": o.projects[0]}),
+        )
+        .await;
+    }
+    let (_, manager) =
+        app.user_with(&admin, "mgr", &[("cs_manager", "project", Some(&o.projects[0]))]).await;
+    let [spec_token] = signed_in(&app, ["spec"]).await;
+    receive(
+        &app,
+        &spec_token,
+        json!({"kind": "complaint", "channel": "visit",
+        "project_id": o.projects[0], "customer_id": o.customers[0], "description": "漏水"}),
+    )
+    .await;
+    drop(manager);
+    app.clock.set(at("2026-12-01T10:00:00+08:00"));
+    let mut settings = jobs();
+    settings.smtp = Some(SmtpSettings {
+        url: Secret::new(format!("smtp://127.0.0.1:{port}")),
+        from: "客服中心 <kefu@example.com>".into(),
+    });
+    let first = round(&app, &settings).await;
+    let again = round(&app, &settings).await;
+    let [spec_token, mgr_token] = signed_in(&app, ["spec", "mgr"]).await;
+    let notes = inbox(&app, &spec_token, "").await;
+    assert!(!notes.is_empty() && !inbox(&app, &mgr_token, "").await.is_empty());
+    let mails = mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), notes.len(), "one mail per notification of the user with an address");
+    assert_eq!((first.mailed, again.mailed), (notes.len(), 0), "once");
+    for mail in &mails {
+        assert!(mail.contains("wang.fang@example.com"), "{mail}");
+        assert!(mail.contains("kefu@example.com"), "{mail}");
+    }
 }

@@ -32,6 +32,7 @@ fn new_user(name: &str) -> NewUser {
         username: name.into(),
         display_name: format!("{name} (display)"),
         password_hash: "$argon2id$not-a-real-hash".into(),
+        email: None,
     }
 }
 

@@ -5,13 +5,16 @@
 //!   ([`kefu_persistence::automation::sweep`]);
 //! - `webhook_fan_out`: the outbox's new messages become deliveries of the subscriptions that
 //!   want them;
-//! - `webhook_delivery`: due deliveries are posted, signed, and retried on the schedule.
+//! - `webhook_delivery`: due deliveries are posted, signed, and retried on the schedule;
+//! - `notification_mail` (with `KEFU_SMTP_URL`): new notifications of users with an e-mail
+//!   address are mailed to them, once.
 //!
 //! Work is claimed through leases on the rows, so several nodes on one PostgreSQL share it
 //! without doing an item twice, and a node that dies gives its items back when its lease ends.
 //! Each run is recorded per job and node (`GET /api/v1/jobs`).
 
 pub mod deliver;
+pub mod mail;
 pub mod settings;
 
 use std::time::Duration;
@@ -20,6 +23,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::{StreamExt, stream};
 use kefu_persistence::{
     automation::{self, Lease, Ran, sweep::Swept},
+    notifications::{self, Notification},
     webhooks::deliveries::{self, Outcome},
 };
 pub use settings::JobSettings;
@@ -32,6 +36,13 @@ pub const DEADLINE_SWEEP: &str = "deadline_sweep";
 pub const WEBHOOK_FAN_OUT: &str = "webhook_fan_out";
 /// The webhook delivery's name.
 pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
+/// The notification mail's name.
+pub const NOTIFICATION_MAIL: &str = "notification_mail";
+/// Notifications mailed at a time.
+const MAIL_BATCH: i64 = 50;
+/// How old a notification may be and still be mailed (so that a server configured later does
+/// not send a backlog, and a failing address is given up after a day).
+const MAIL_WITHIN: TimeDelta = TimeDelta::days(1);
 
 /// Clocks claimed at a time.
 const SWEEP_BATCH: i64 = 200;
@@ -57,6 +68,8 @@ pub struct Round {
     pub retrying: usize,
     /// Deliveries failed for good (their subscriptions disabled).
     pub failed: usize,
+    /// Notifications mailed.
+    pub mailed: usize,
 }
 
 /// The periodic jobs of one node.
@@ -65,6 +78,7 @@ pub struct Runner {
     state: AppState,
     settings: JobSettings,
     client: reqwest::Client,
+    mailer: Option<mail::Mailer>,
 }
 
 impl Runner {
@@ -76,7 +90,12 @@ impl Runner {
             .user_agent(concat!("kefu/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        Self { state, settings, client }
+        let mailer = settings.smtp.as_ref().and_then(|smtp| {
+            mail::Mailer::new(smtp)
+                .inspect_err(|e| tracing::warn!(error = %e, "notifications will not be mailed"))
+                .ok()
+        });
+        Self { state, settings, client, mailer }
     }
 
     /// This node's lease.
@@ -109,6 +128,11 @@ impl Runner {
             self.timed(WEBHOOK_DELIVERY, self.deliver(), |(d, r, f)| d + r + f).await
         {
             (round.delivered, round.retrying, round.failed) = (d, r, f);
+        }
+        if let Some(mailer) = &self.mailer
+            && let Some(n) = self.timed(NOTIFICATION_MAIL, self.mail(mailer), |n| *n).await
+        {
+            round.mailed = n;
         }
         round
     }
@@ -236,6 +260,31 @@ impl Runner {
         Ok(counts)
     }
 
+    /// Mails the new notifications of users with an address; how many were sent. One that could
+    /// not be sent is given back for a later round.
+    async fn mail(&self, mailer: &mail::Mailer) -> Result<usize, ApiError> {
+        let now = self.now();
+        let since = now - MAIL_WITHIN;
+        let due = self
+            .state
+            .run(move |conn| Ok(notifications::claim_mail(conn, MAIL_BATCH, since, now)?))
+            .await?;
+        let mut sent = 0;
+        for m in due {
+            let body = mail_body(&m.notification);
+            let to = (m.display_name.as_str(), m.email.as_str());
+            match mailer.send(to, &m.notification.title, body).await {
+                Ok(()) => sent += 1,
+                Err(e) => {
+                    tracing::warn!(error = %e, notification = %m.notification.id, "a mail was not sent");
+                    let id = m.notification.id.clone();
+                    self.state.run(move |conn| Ok(notifications::unmail(conn, &id)?)).await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
     /// The delay before the next attempt after `before + 1` attempts, stretched by up to 10 %
     /// of jitter; `None` when the schedule is spent.
     fn retry_in(&self, before: i64) -> Option<TimeDelta> {
@@ -243,4 +292,14 @@ impl Runner {
         let jitter = rand::random::<f64>() * 0.1;
         TimeDelta::from_std(delay.mul_f64(1.0 + jitter)).ok()
     }
+}
+
+/// A notification as plain text: its title, what it is about, and its details.
+fn mail_body(n: &Notification) -> String {
+    let details: serde_json::Value = serde_json::from_str(&n.payload).unwrap_or_default();
+    let pretty = serde_json::to_string_pretty(&details).unwrap_or_default();
+    format!(
+        "{}\n\n{}: {}\n\n{pretty}\n\n-- kefu 客服 (GET /api/v1/notifications)\n",
+        n.title, n.subject_type, n.subject_id
+    )
 }

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::config::SettingsError;
+use super::mail::SmtpSettings;
+use crate::config::{Secret, SettingsError};
 
 /// The Standard Webhooks retry schedule: after the first attempt, 5 s, 5 min, 30 min, 2 h, 5 h,
 /// 10 h and 10 h (the last attempt about 27½ hours after the first).
@@ -28,6 +29,8 @@ pub struct JobSettings {
     /// `KEFU_WEBHOOK_ALLOW_PRIVATE`: let webhooks post to loopback, link-local and private
     /// addresses (default `false`: such URLs are refused, OWASP API7).
     pub allow_private: bool,
+    /// `KEFU_SMTP_URL` and `KEFU_SMTP_FROM`: mail copies of the inbox (off by default).
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl Default for JobSettings {
@@ -39,6 +42,7 @@ impl Default for JobSettings {
             node: default_node(),
             retry_schedule: parse_schedule(DEFAULT_RETRY_SCHEDULE).unwrap_or_default(),
             allow_private: false,
+            smtp: None,
         }
     }
 }
@@ -123,6 +127,19 @@ impl JobSettings {
                 }
             };
         }
+        s.smtp = match (pick("KEFU_SMTP_URL"), pick("KEFU_SMTP_FROM")) {
+            (None, None) => None,
+            (Some(url), Some(from)) => Some(SmtpSettings { url: Secret::new(url), from }),
+            (Some(_), None) => {
+                return Err(invalid("KEFU_SMTP_FROM", "the sender goes with KEFU_SMTP_URL".into()));
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "KEFU_SMTP_URL",
+                    "KEFU_SMTP_FROM needs a server to send through".into(),
+                ));
+            }
+        };
         Ok(s)
     }
 }

@@ -109,6 +109,7 @@ pub async fn create_group(ctx: Ctx, body: Body<NewGroupRequest>) -> ApiResult<Ht
         username: r.admin.username,
         display_name: r.admin.display_name,
         password_hash: password::hash_off_worker(r.admin.password).await?,
+        email: None,
     };
     let group = ctx
         .run(move |conn| Ok(groups::create(conn, &acting, (&r.code, &r.name), &admin, now)?))

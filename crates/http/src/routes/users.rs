@@ -40,6 +40,8 @@ pub struct UserView {
     pub group_id: Option<String>,
     /// Whether the user is disabled (cannot sign in; tokens stop working).
     pub disabled: bool,
+    /// Where copies of the user's notifications are mailed (when the server has SMTP).
+    pub email: Option<String>,
     /// When the user was created.
     pub created_at: DateTime<FixedOffset>,
     /// When the user last changed.
@@ -56,6 +58,7 @@ impl From<User> for UserView {
             display_name: u.display_name,
             group_id: u.group_id,
             disabled: u.disabled_at.is_some(),
+            email: u.email,
             created_at: local(u.created_at),
             updated_at: local(u.updated_at),
             version: u.version,
@@ -79,6 +82,9 @@ pub struct NewUserRequest {
     /// At least 8 characters.
     #[schema(min_length = 8, max_length = 256)]
     pub password: String,
+    /// Where copies of the user's notifications are mailed.
+    #[schema(min_length = 3, max_length = 254, format = Email)]
+    pub email: Option<String>,
 }
 
 /// Changes to a user; absent fields stay as they are.
@@ -94,6 +100,10 @@ pub struct UserPatch {
     pub password: Option<String>,
     /// Disable (`true`: refresh tokens revoked, access tokens stop) or enable (`false`).
     pub disabled: Option<bool>,
+    /// A new e-mail address; `null` removes it.
+    #[serde(default, deserialize_with = "crate::body::double_option")]
+    #[schema(min_length = 3, max_length = 254, format = Email, nullable)]
+    pub email: Option<Option<String>>,
 }
 
 list_query!(
@@ -115,8 +125,16 @@ list_query!(
 pub async fn create_user(ctx: Ctx, body: Body<NewUserRequest>) -> ApiResult<HttpResponse> {
     let (scope, r, now) = (ctx.caller.scope(Permission::UsersWrite)?, body.into_inner(), ctx.now());
     scope.require_group()?;
+    if let Some(email) = &r.email {
+        crate::body::email("email", email)?;
+    }
     let password_hash = password::hash_off_worker(r.password).await?;
-    let new = NewUser { username: r.username, display_name: r.display_name, password_hash };
+    let new = NewUser {
+        username: r.username,
+        display_name: r.display_name,
+        password_hash,
+        email: r.email,
+    };
     let user = ctx.run(move |conn| Ok(users::create(conn, &scope, &new, now)?)).await?;
     Ok(created(format!("/api/v1/users/{}", user.id), user.version, &UserView::from(user)))
 }
@@ -153,10 +171,14 @@ pub async fn update_user(
     body: Body<UserPatch>,
 ) -> ApiResult<HttpResponse> {
     let (scope, p, now) = (ctx.caller.scope(Permission::UsersWrite)?, body.into_inner(), ctx.now());
+    if let Some(Some(email)) = &p.email {
+        crate::body::email("email", email)?;
+    }
     let changes = UserChanges {
         display_name: p.display_name,
         password_hash: password::hash_some(p.password).await?,
         disabled_at: archive(p.disabled, now),
+        email: p.email,
     };
     let user = ctx
         .run(move |conn| Ok(users::update(conn, &scope, &id, if_match.0, &changes, now)?))

@@ -42,6 +42,9 @@ pub struct UserChanges {
     /// Disable (`Some(Some(now))`) or enable (`Some(None)`).
     #[serde(rename = "disabled", serialize_with = "archived_flag")]
     pub disabled_at: Option<Option<NaiveDateTime>>,
+    /// A new e-mail address (`Some(None)` removes it).
+    #[serde(skip)]
+    pub email: Option<Option<String>>,
 }
 
 impl UserChanges {
@@ -56,6 +59,7 @@ impl Audited for UserChanges {
         let mut payload = serde_json::json!(self);
         payload["display_name"] = self.display_name.is_some().into();
         payload["password"] = self.password_hash.is_some().into();
+        payload["email"] = self.email.is_some().into();
         payload["sessions_revoked"] = self.revokes().into();
         payload
     }

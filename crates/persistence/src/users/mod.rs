@@ -44,6 +44,8 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     /// Optimistic-concurrency version, the ETag.
     pub version: i64,
+    /// Where copies of his notifications are mailed, if anywhere.
+    pub email: Option<String>,
 }
 
 /// What is needed to create a user.
@@ -55,6 +57,8 @@ pub struct NewUser {
     pub display_name: String,
     /// An argon2id PHC string (hashing happens before the store is called).
     pub password_hash: String,
+    /// Where copies of his notifications are mailed (checked by the caller).
+    pub email: Option<String>,
 }
 
 /// The message when a username is taken: the same whoever holds it, so a create tells nobody
@@ -113,6 +117,7 @@ pub(crate) fn insert(
             new_row!(users, &id, now),
             (users::username.eq(&new.username), users::display_name.eq(&new.display_name)),
             (users::password_hash.eq(&new.password_hash), users::group_id.eq(group_id)),
+            users::email.eq(new.email.as_deref()),
         ))
         .execute(conn)
         .map_err(crate::scope::taken(USERNAME_TAKEN.into()))?;
