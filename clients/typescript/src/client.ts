@@ -35,6 +35,12 @@ export type Approval = Schemas["ApprovalView"];
 export type ApprovalDecision = Schemas["DecisionBody"];
 export type Disbursement = Schemas["DisbursementView"];
 export type NewDisbursement = Schemas["NewDisbursementBody"];
+export type Notification = Schemas["NotificationView"];
+export type NotificationPage = Schemas["NotificationPage"];
+export type NewWebhook = Schemas["NewWebhookBody"];
+export type CreatedWebhook = Schemas["CreatedWebhook"];
+/** The body of every message kefu posts to a webhook (`type`, `timestamp`, `data`). */
+export type WebhookMessage = Schemas["WebhookMessage"];
 
 /** The query parameters of `GET /api/v1/complaints`. */
 export type ComplaintQuery = NonNullable<paths["/api/v1/complaints"]["get"]["parameters"]["query"]>;
@@ -360,6 +366,23 @@ export function createKefuClient(options: KefuClientOptions) {
     );
   }
 
+  /** The caller's notifications, oldest first; `unread` for the unread ones only. */
+  function listNotifications(unread = false, cursor?: string): Promise<NotificationPage> {
+    return authed(() =>
+      http.GET("/api/v1/notifications", { params: { query: { unread, ...(cursor === undefined ? {} : { cursor }) } } }),
+    );
+  }
+
+  /** Marks one of the caller's notifications read. */
+  function readNotification(id: string): Promise<Notification> {
+    return authed(() => http.POST("/api/v1/notifications/{id}/read", { params: { path: { id } } }));
+  }
+
+  /** Subscribes a URL to kefu's messages; the answer holds the signing secret, once. */
+  function createWebhook(webhook: NewWebhook): Promise<CreatedWebhook> {
+    return authed(() => http.POST("/api/v1/webhooks", { body: webhook }));
+  }
+
   return {
     /** The typed openapi-fetch client underneath, for calls this wrapper does not cover. */
     http,
@@ -387,6 +410,9 @@ export function createKefuClient(options: KefuClientOptions) {
     decideApproval,
     requestDisbursement,
     payDisbursement,
+    listNotifications,
+    readNotification,
+    createWebhook,
   };
 }
 

@@ -189,6 +189,7 @@ impl Runner {
             total.warned += swept.warned;
             total.breached += swept.breached;
             total.skipped += swept.skipped;
+            total.failed += swept.failed;
             if swept.claimed < usize::try_from(SWEEP_BATCH).unwrap_or(usize::MAX) {
                 break;
             }

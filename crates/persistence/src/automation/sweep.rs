@@ -25,7 +25,6 @@ use kefu_domain::{
 use super::Lease;
 use crate::{
     audit::{Acting, Event},
-    calendars,
     complaints::{Complaint, Entry, TimelineActor, timeline, work_orders::WorkOrder},
     db::{Conn, DbConnection, transaction},
     error::StoreError,
@@ -34,7 +33,7 @@ use crate::{
     notifications::{Notice, notify},
     schema::{complaints, sla_clocks, work_orders},
     scope::Place,
-    sla::clocks::{ClockRecord, check_at, policy_of, status},
+    sla::clocks::{ClockRecord, Loaded, check_at, status},
 };
 
 /// What one sweep did.
@@ -48,6 +47,8 @@ pub struct Swept {
     pub breached: usize,
     /// Clocks another change got to first (looked at again by a later sweep).
     pub skipped: usize,
+    /// Clocks that could not be handled (logged; tried again when their lease ends).
+    pub failed: usize,
 }
 
 /// What the sweep does about one clock.
@@ -67,12 +68,21 @@ pub fn sweep(
 ) -> Result<Swept, StoreError> {
     let ids = claim(conn.raw(), lease, batch, now)?;
     let mut swept = Swept { claimed: ids.len(), ..Swept::default() };
+    // Policies and calendars read once per batch (a calendar changed meanwhile recomputes its
+    // clocks, which moves their versions: their handling then rolls back).
+    let mut rules = Loaded::default();
     for id in ids {
-        match handle(conn.raw(), lease, &id, now) {
+        match handle(conn.raw(), (lease, &mut rules), &id, now) {
             Ok(Some(Act::Warn)) => swept.warned += 1,
             Ok(Some(Act::Breach)) => swept.breached += 1,
             Ok(None) => {}
             Err(StoreError::StaleVersion { .. }) => swept.skipped += 1,
+            // One clock that cannot be handled (its policy or calendar unreadable) must not
+            // hold back the others of the batch.
+            Err(StoreError::Corrupt(reason)) => {
+                tracing::error!(clock = %id, %reason, "a clock could not be swept");
+                swept.failed += 1;
+            }
             Err(e) => return Err(e),
         }
     }
@@ -118,7 +128,7 @@ fn claim(
 /// check, all in one transaction; nothing when the lease was lost or nothing is due.
 fn handle(
     conn: &mut DbConnection,
-    lease: &Lease,
+    (lease, rules): (&Lease, &mut Loaded),
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Act>, StoreError> {
@@ -130,9 +140,8 @@ fn handle(
             .first(conn)
             .optional()?;
         let Some(clock) = clock else { return Ok(None) };
-        let policy = policy_of(conn, &clock.policy_id)?;
-        let calendar = calendars::load_any(conn, &clock.calendar_id)?;
-        let computed = status(&policy, &clock.clock, &clock.run.0, &calendar, now)?;
+        let (policy, calendar) = rules.of(conn, &clock)?;
+        let computed = status(policy, &clock.clock, &clock.run.0, calendar, now)?;
         let mut told = clock.told();
         let act = match computed.state {
             ClockState::Breached if !told.breached => Some(Act::Breach),
@@ -150,7 +159,7 @@ fn handle(
                 breached_at = Some(to_db(now));
             }
         }
-        let next = check_at(&policy, &clock.clock, (&clock.run.0, told), &calendar, now)?;
+        let next = check_at(policy, &clock.clock, (&clock.run.0, told), calendar, now)?;
         // The version is the guard, not bumped: a change to the clock committed since it was
         // read wins (it recomputed the next check), and this handling rolls back.
         let changed = diesel::update(

@@ -191,14 +191,14 @@ pub struct ClockNow {
 
 /// The calendars and policy versions of the clocks at hand, each loaded once.
 #[derive(Default)]
-struct Loaded {
+pub(crate) struct Loaded {
     calendars: HashMap<String, BusinessCalendar>,
     policies: HashMap<String, SlaPolicy>,
 }
 
 impl Loaded {
     /// The policy version and the calendar `clock` runs on, loaded on first use.
-    fn of(
+    pub(crate) fn of(
         &mut self,
         conn: &mut DbConnection,
         clock: &ClockRecord,
