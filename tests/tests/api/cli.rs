@@ -309,6 +309,23 @@ fn in_flight_request_finishes_at_sigterm(mut cmd: Command) {
     let (first, rest) = body.split_at(10);
     let mut stream =
         std::net::TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    // A first request answered on this keep-alive connection: a worker holds it from then on
+    // (a connection still waiting to be accepted when the signal comes is not in flight).
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: kefu\r\n\r\n").unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+        .unwrap();
+    let mut health = vec![0u8; length];
+    stream.read_exact(&mut health).unwrap();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
     write!(
         stream,
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: kefu\r\nContent-Type: application/json\r\n\
@@ -321,7 +338,6 @@ fn in_flight_request_finishes_at_sigterm(mut cmd: Command) {
     Command::new("kill").arg("-TERM").arg(server.child.id().to_string()).status().unwrap();
     std::thread::sleep(Duration::from_millis(300));
     stream.write_all(rest.as_bytes()).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let mut answer = Vec::new();
     let mut chunk = [0u8; 4096];
     while let Ok(n) = stream.read(&mut chunk) {
