@@ -65,6 +65,7 @@ fn patch(path: String, body: fn(usize) -> Value, subject: (&'static str, String)
         "user" => "user.updated",
         "group" => "group.updated",
         "contractor" => "contractor.updated",
+        "webhook" => "webhook.updated",
         _ => "client.updated",
     };
     Case { method: Method::PATCH, path, body, subject, action }
@@ -94,6 +95,9 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
         .await;
     let contractor =
         id(&app.create("/api/v1/contractors", &admin, json!({"name": "晋愉建设"})).await);
+    let webhook =
+        app.create("/api/v1/webhooks", &admin, json!({"url": "https://crm.example.com/h"}));
+    let webhook = id(&webhook.await["webhook"]);
     let me: Value = app.get("/api/v1/me", &admin).await.json().await.unwrap();
     let my_group = me["group_id"].as_str().unwrap().to_owned();
     let policy: Value = app.get("/api/v1/policies/sla", &admin).await.json().await.unwrap();
@@ -137,6 +141,11 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
             format!("/api/v1/contractors/{contractor}"),
             named,
             ("contractor", contractor.clone()),
+        ),
+        patch(
+            format!("/api/v1/webhooks/{webhook}"),
+            |n| json!({"description": format!("CRM {n}")}),
+            ("webhook", webhook.clone()),
         ),
     ];
     cases.push(Case {

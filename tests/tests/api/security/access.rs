@@ -249,7 +249,10 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     let (_, cs) = app.user_with(&admin, "a.cs", &[("cs_manager", "group", None)]).await;
     let (complaint, order) = complaint_with_order(&app, &cs, &o).await;
     let contractor = app.create("/api/v1/contractors", &admin, json!({"name": "甲建设"})).await;
+    let webhook =
+        app.create("/api/v1/webhooks", &admin, json!({"url": "https://crm.example.com/h"})).await;
     let mut everything = kinds(&o);
+    everything.push(("/api/v1/webhooks", vec![id(&webhook["webhook"])]));
     everything.push(("/api/v1/integration-clients", vec![id(&client["client"])]));
     everything.push(("/api/v1/users", vec![id(&user)]));
     everything.push(("/api/v1/contractors", vec![id(&contractor)]));

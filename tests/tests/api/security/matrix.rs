@@ -40,6 +40,8 @@ struct Fixture {
     department: String,
     work_order: String,
     contractor: String,
+    /// A webhook subscription of the group.
+    webhook: String,
     /// A photo of the complaint.
     attachment: String,
     /// The project's fund account (R-AP-3).
@@ -144,6 +146,26 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             format!("/api/v1/contractors/{contractor}"),
             Some(json!({"licence": format!("LIC-{role}")})),
             P::ContractorsManage,
+        ),
+        op(Method::GET, "/api/v1/webhooks", None, P::WebhooksManage),
+        op(Method::GET, format!("/api/v1/webhooks/{}", f.webhook), None, P::WebhooksManage),
+        op(
+            Method::GET,
+            format!("/api/v1/webhooks/{}/deliveries", f.webhook),
+            None,
+            P::WebhooksManage,
+        ),
+        op(
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(json!({"url": format!("https://crm.example.com/{role}")})),
+            P::WebhooksManage,
+        ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/webhooks/{}", f.webhook),
+            Some(json!({"description": format!("CRM {role}")})),
+            P::WebhooksManage,
         ),
         op(Method::GET, "/api/v1/fund-accounts", None, P::FundsRead),
         op(Method::GET, format!("/api/v1/fund-accounts/{}", f.fund_account), None, P::FundsRead),
@@ -323,6 +345,8 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
         .await;
     let work_order = send_order(&app, &receiver, &complaint, &department).await;
     let contractor = app.create("/api/v1/contractors", &admin, json!({"name": "矩阵建设"})).await;
+    let webhook =
+        app.create("/api/v1/webhooks", &admin, json!({"url": "https://crm.example.com/h"})).await;
     let photo = reqwest::multipart::Part::bytes(vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])
         .file_name("photo.jpg");
     let attachment: Value = app
@@ -354,6 +378,7 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
         department,
         work_order,
         contractor: id(&contractor),
+        webhook: id(&webhook["webhook"]),
         attachment: id(&attachment),
         fund_account: id(&account),
         own,
