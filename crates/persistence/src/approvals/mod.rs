@@ -17,7 +17,7 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     kit::Expected,
-    schema::{approval_policies, companies},
+    schema::approval_policies,
     scope::{Place, Scope},
 };
 pub use requests::{
@@ -68,7 +68,7 @@ pub fn version_of(
 ) -> Result<MatrixVersion, StoreError> {
     let conn = conn.raw();
     if let Some(company) = company {
-        of_group(conn, scope, company)?;
+        crate::org::companies::require_in_group(conn, &scope.group_id, company)?;
     }
     if version == 0 && company.is_none() {
         return Ok(shipped(&scope.group_id));
@@ -141,22 +141,6 @@ pub(crate) fn in_force(
     Ok(latest(conn, group, "")?.unwrap_or_else(|| shipped(group)))
 }
 
-/// Checks that `company` is one of the caller's group.
-fn of_group(conn: &mut DbConnection, scope: &Scope, company: &str) -> Result<(), StoreError> {
-    let found: i64 = companies::table
-        .filter(companies::id.eq(company))
-        .filter(companies::group_id.eq(&scope.group_id))
-        .count()
-        .get_result(conn)?;
-    if found == 0 {
-        return Err(StoreError::Invalid {
-            field: "company_id".into(),
-            message: "no such company in the group".into(),
-        });
-    }
-    Ok(())
-}
-
 /// The matrix a company (or, for `None`, the group) runs on: for a company, its override when
 /// it has one, else the group's.
 pub fn current(
@@ -166,7 +150,7 @@ pub fn current(
 ) -> Result<MatrixVersion, StoreError> {
     let conn = conn.raw();
     if let Some(company) = company {
-        of_group(conn, scope, company)?;
+        crate::org::companies::require_in_group(conn, &scope.group_id, company)?;
     }
     in_force(conn, &scope.group_id, company)
 }
@@ -189,7 +173,7 @@ pub fn put(
     }
     transaction(conn.raw(), |conn| {
         if let Some(company) = company {
-            of_group(conn, scope, company)?;
+            crate::org::companies::require_in_group(conn, &scope.group_id, company)?;
         }
         let owner = company.unwrap_or_default();
         let current = latest(conn, &scope.group_id, owner)?.map_or(0, |v| v.version);

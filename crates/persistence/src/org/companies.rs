@@ -112,3 +112,24 @@ pub fn list(
     };
     page!(conn.raw(), companies, query, Company, req)
 }
+
+/// Checks that `company` is one of the group's: 422 naming `company_id` otherwise (a body that
+/// names a company, such as an approval matrix's override or a webhook's filter).
+pub(crate) fn require_in_group(
+    conn: &mut crate::db::DbConnection,
+    group_id: &str,
+    company: &str,
+) -> Result<(), StoreError> {
+    let found: i64 = companies::table
+        .filter(companies::id.eq(company))
+        .filter(companies::group_id.eq(group_id))
+        .count()
+        .get_result(conn)?;
+    if found == 0 {
+        return Err(StoreError::Invalid {
+            field: "company_id".into(),
+            message: "no such company in the group".into(),
+        });
+    }
+    Ok(())
+}

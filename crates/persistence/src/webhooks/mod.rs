@@ -97,18 +97,10 @@ fn check_place(
     group_id: &str,
     (company, project): (Option<&str>, Option<&str>),
 ) -> Result<(), StoreError> {
-    use crate::schema::companies;
     let field =
         |f: &str, m: &str| StoreError::Invalid { field: f.to_owned(), message: m.to_owned() };
     if let Some(company) = company {
-        let found: i64 = companies::table
-            .filter(companies::id.eq(company))
-            .filter(companies::group_id.eq(group_id))
-            .count()
-            .get_result(conn)?;
-        if found == 0 {
-            return Err(field("company_id", "no such company in the group"));
-        }
+        crate::org::companies::require_in_group(conn, group_id, company)?;
     }
     if let Some(project) = project {
         let of: Option<String> = projects::table
