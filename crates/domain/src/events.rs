@@ -19,6 +19,10 @@ pub const EVENT_TYPES: &[(&str, &str)] = &[
     ("approval.decided", "A step of an approval request was decided."),
     ("approval.resubmitted", "A returned approval request was submitted again."),
     ("disbursement.paid", "A customer-service fund disbursement was paid (R-AP-3)."),
+    (
+        "callback.recorded",
+        "A callback was recorded on a callback task (R-CB-3): reached or not, satisfaction, outcome.",
+    ),
 ];
 
 /// Whether `name` is a message type of the catalog.

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod approval;
 pub mod calendar;
+pub mod callback;
 pub mod clock;
 pub mod complaint;
 pub mod duration;

@@ -41,6 +41,7 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "work-orders", description = "Work orders (工作联系单) to departments: reply within R-T-7, approval, rectification, acceptance"),
         (name = "contractors", description = "Contractors (施工单位): warranty deposits and warranty ends (R-WO-6)"),
         (name = "notifications", description = "The caller's inbox: deadline warnings, escalations (越级上报) and other news"),
+        (name = "callbacks", description = "Callback tasks and records (回访, R-CB, R-T-6, R-T-12): made when a complaint is resolved, by the Monday batch and after the journey's nodes; a record on a complaint's task takes its `record_callback` transition"),
         (name = "webhooks", description = "Signed webhook subscriptions (Standard Webhooks) for CRM, call centers, SMS gateways and chat robots; the messages are the document's `webhooks`"),
         (name = "jobs", description = "The periodic jobs of every node (deadline sweep, webhook delivery), for platform operators"),
     )

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod automation;
 pub mod backup;
 pub mod calendars;
+pub mod callbacks;
 pub mod clients;
 pub mod complaints;
 pub mod contractors;

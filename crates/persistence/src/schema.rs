@@ -174,6 +174,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         calendar_id -> Nullable<Text>,
+        handover_on -> Nullable<Text>,
     }
 }
 
@@ -694,4 +695,81 @@ diesel::allow_tables_to_appear_in_same_query!(
     disbursements,
     fund_entries,
     committee_decisions,
+    callback_tasks,
+    callback_records,
+    callback_batches,
+    callback_batch_items,
 );
+
+diesel::table! {
+    callback_tasks (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        complaint_id -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
+        reason -> Text,
+        reasons -> Text,
+        state -> Text,
+        open_key -> Nullable<Text>,
+        started_at -> Timestamp,
+        nominal_due_at -> Timestamp,
+        due_at -> Timestamp,
+        assignee_id -> Nullable<Text>,
+        attempts -> BigInt,
+        next_attempt_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    callback_records (id) {
+        id -> Text,
+        task_id -> Text,
+        group_id -> Text,
+        attempt -> BigInt,
+        method -> Text,
+        recording_ref -> Nullable<Text>,
+        signature_ref -> Nullable<Text>,
+        reached -> Bool,
+        scores -> Text,
+        satisfaction -> Nullable<BigInt>,
+        comment -> Nullable<Text>,
+        outcome -> Text,
+        complaint_id -> Nullable<Text>,
+        new_complaint_id -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    callback_batches (id) {
+        id -> Text,
+        group_id -> Text,
+        week_of -> Text,
+        run_on -> Text,
+        period_start -> Text,
+        period_end -> Text,
+        seed -> Text,
+        sample_percent -> BigInt,
+        in_progress -> BigInt,
+        sample_ids -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    callback_batch_items (batch_id, complaint_id) {
+        batch_id -> Text,
+        complaint_id -> Text,
+        task_id -> Text,
+        sampled -> Bool,
+    }
+}

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod automation;
 mod calendars;
+mod callbacks;
 mod cli;
 mod clients;
 mod complaints;

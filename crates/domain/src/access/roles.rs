@@ -49,6 +49,8 @@ pub enum Permission {
     ComplaintsCallback,
     /// Archive, reopen and withdraw.
     ComplaintsClose,
+    /// Plan callbacks: run a week's batch by hand (R-CB-1), reassign callback tasks.
+    CallbacksPlan,
     /// Read work orders (联系单) and contractors.
     WorkOrdersRead,
     /// The customer center's side of work orders (R-WO-1, R-WO-4, R-WO-5): send, assign a
@@ -103,10 +105,10 @@ roles! {
          ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage];
     CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead];
     CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
         [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, WorkOrdersRead, FundsRead];
+         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, FundsRead];
     OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
         [OrgRead, CustomersRead, UsersRead,
          ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead];

@@ -223,6 +223,7 @@ impl Default for SlaPolicy {
             max_backdate_days: super::policy::default_max_backdate_days(),
             grading: crate::complaint::GradingPolicy::default(),
             lifecycle: crate::complaint::Context::default(),
+            callbacks: crate::callback::CallbackPolicy::default(),
         }
     }
 }

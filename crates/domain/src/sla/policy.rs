@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::def::{MAX_CALENDAR_MONTHS, is_zero};
 use super::{ClockDef, DueRule, is_snake_id};
+use crate::callback::CallbackPolicy;
 use crate::complaint::{Context, DEFAULT_MAX_BACKDATE_DAYS, GradingPolicy};
 
 /// One group's rules for complaints, stored as a JSON document: its SLA clocks, how far back an
@@ -24,9 +25,13 @@ pub struct SlaPolicy {
     /// Grading (R-CLS) and the facts that open a major customer event (R-EVT).
     #[serde(default)]
     pub grading: GradingPolicy,
-    /// What a dissatisfied callback does.
+    /// What a dissatisfied callback recorded as a complaint transition does.
     #[serde(default)]
     pub lifecycle: Context,
+    /// The callback tasks' settings: attempts, questionnaire, what a dissatisfied callback
+    /// does, the weekly sample (R-CB).
+    #[serde(default)]
+    pub callbacks: CallbackPolicy,
 }
 
 pub(super) fn default_max_backdate_days() -> u32 {
@@ -122,9 +127,11 @@ impl SlaPolicy {
                 format!("must be 1 to {MAX_BACKDATE_DAYS}, not {}", self.max_backdate_days);
             out.push("max_backdate_days".into(), "out_of_range", message);
         }
-        for (prefix, problems) in
-            [("grading", self.grading.validate()), ("lifecycle", self.lifecycle.validate())]
-        {
+        for (prefix, problems) in [
+            ("grading", self.grading.validate()),
+            ("lifecycle", self.lifecycle.validate()),
+            ("callbacks", self.callbacks.validate()),
+        ] {
             out.0.extend(
                 problems
                     .into_iter()

@@ -7,7 +7,9 @@
 //!   want them;
 //! - `webhook_delivery`: due deliveries are posted, signed, and retried on the schedule;
 //! - `notification_mail` (with `KEFU_SMTP_URL`): new notifications of users with an e-mail
-//!   address are mailed to them, once.
+//!   address are mailed to them, once;
+//! - `callback_batch`: on each week's first working day, every group's Monday batch of
+//!   callbacks (R-CB-1), made once (a second node finds the week taken).
 //!
 //! Work is claimed through leases on the rows, so several nodes on one PostgreSQL share it
 //! without doing an item twice, and a node that dies gives its items back when its lease ends.
@@ -23,6 +25,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::{StreamExt, stream};
 use kefu_persistence::{
     automation::{self, Lease, Ran, sweep::Swept},
+    callbacks,
     notifications::{self, Notification},
     webhooks::deliveries::{self, Outcome},
 };
@@ -38,6 +41,8 @@ pub const WEBHOOK_FAN_OUT: &str = "webhook_fan_out";
 pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
 /// The notification mail's name.
 pub const NOTIFICATION_MAIL: &str = "notification_mail";
+/// The Monday callback batch's name.
+pub const CALLBACK_BATCH: &str = "callback_batch";
 /// Notifications mailed at a time.
 const MAIL_BATCH: i64 = 50;
 /// How old a notification may be and still be mailed (so that a server configured later does
@@ -70,6 +75,8 @@ pub struct Round {
     pub failed: usize,
     /// Notifications mailed.
     pub mailed: usize,
+    /// Monday callback batches made.
+    pub batches: usize,
 }
 
 /// The periodic jobs of one node.
@@ -133,6 +140,11 @@ impl Runner {
             && let Some(n) = self.timed(NOTIFICATION_MAIL, self.mail(mailer), |n| *n).await
         {
             round.mailed = n;
+        }
+        let now = self.now();
+        let batches = self.state.run(move |conn| Ok(callbacks::batches::run_due(conn, now)?));
+        if let Some(n) = self.timed(CALLBACK_BATCH, batches, |n| *n).await {
+            round.batches = n;
         }
         round
     }

@@ -4,6 +4,7 @@ pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod calendars;
+pub mod callbacks;
 pub mod clients;
 pub mod complaints;
 pub mod contractors;
@@ -88,6 +89,15 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(webhooks::delete_webhook)
         .service(webhooks::list_webhook_deliveries)
         .service(webhooks::redeliver_webhook_delivery)
+        .service(callbacks::create_callback_batch)
+        .service(callbacks::list_callback_batches)
+        .service(callbacks::get_callback_batch)
+        .service(callbacks::get_callback_summary)
+        .service(callbacks::list_callbacks)
+        .service(callbacks::get_callback)
+        .service(callbacks::update_callback)
+        .service(callbacks::record_callback)
+        .service(callbacks::list_callback_records)
         .service(jobs::list_jobs)
         .service(contractors::create_contractor)
         .service(contractors::list_contractors)

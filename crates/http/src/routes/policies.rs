@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::{
     access::Permission,
+    callback::CallbackPolicy,
     complaint::{Context, GradingPolicy},
     sla::SlaPolicy,
 };
@@ -96,6 +97,10 @@ pub struct PolicyDoc {
     /// What a dissatisfied callback does (default: reopen at a satisfaction of 2 or below).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Context>,
+    /// Callback tasks: attempts, questionnaire, what a dissatisfied callback does, the weekly
+    /// sample (R-CB); default 3 attempts, reopen at 2 or below, 20 %.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<CallbackPolicy>,
 }
 
 /// A version of the policy.
@@ -117,6 +122,8 @@ pub struct PolicyView {
     pub grading: GradingPolicy,
     /// What a dissatisfied callback does.
     pub lifecycle: Context,
+    /// Callback tasks (R-CB).
+    pub callbacks: CallbackPolicy,
 }
 
 fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
@@ -132,6 +139,7 @@ fn view(p: PolicyVersion) -> ApiResult<HttpResponse> {
         max_backdate_days: p.policy.0.max_backdate_days,
         grading: p.policy.0.grading.clone(),
         lifecycle: p.policy.0.lifecycle,
+        callbacks: p.policy.0.callbacks.clone(),
     };
     Ok(ok(p.version, &body))
 }

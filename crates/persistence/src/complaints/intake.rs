@@ -94,6 +94,20 @@ pub fn receive(
     now: DateTime<Utc>,
 ) -> Result<(Complaint, Vec<ClockNow>), IntakeError> {
     transaction(conn.raw(), |conn| {
+        let complaint = receive_in(conn, (read, write), intake, now)?;
+        Ok(super::with_clocks(conn, read, &complaint.id, now)?)
+    })
+}
+
+/// The intake inside the caller's transaction (a dissatisfied callback opens a new complaint
+/// through here): the complaint received.
+pub(crate) fn receive_in(
+    conn: &mut DbConnection,
+    (read, write): (&Scope, &Scope),
+    intake: &Intake,
+    now: DateTime<Utc>,
+) -> Result<Complaint, IntakeError> {
+    {
         let project = match projects::find(conn, read, &intake.project_id) {
             Err(StoreError::NotFound) => {
                 return Err(IntakeError::Invalid(vec![unknown("project_id", "project")]));
@@ -251,8 +265,8 @@ pub fn receive(
         let complaint = created(conn, (read, write), &id, payload.clone(), now)?;
         enqueue(conn, &complaint, "complaint.created", payload, now)?;
         customer_events::settle(conn, &complaint, &policy.grading, now)?;
-        Ok(super::with_clocks(conn, read, &id, now)?)
-    })
+        Ok(complaint)
+    }
 }
 
 fn corrupt(e: &serde_json::Error) -> StoreError {

@@ -184,7 +184,11 @@ impl Audited for ComplaintChanges {
 
 /// Whether `id` is an active (not disabled) user of `group`: a receiver, owner, tracker or
 /// callback owner must be one.
-fn is_active_member(conn: &mut DbConnection, id: &str, group: &str) -> Result<bool, StoreError> {
+pub(crate) fn is_active_member(
+    conn: &mut DbConnection,
+    id: &str,
+    group: &str,
+) -> Result<bool, StoreError> {
     let found: i64 = users::table
         .filter(users::id.eq(id))
         .filter(users::group_id.eq(group))

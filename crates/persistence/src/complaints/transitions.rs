@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::{
     approval::DocumentKind,
-    complaint::{Command, LifecycleError, apply},
+    complaint::{Command, Context, LifecycleError, Transition, apply},
     ids::GroupId,
     sla::Happening,
 };
@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     audit::Actor,
-    db::{Conn, transaction},
+    db::{Conn, DbConnection, transaction},
     error::StoreError,
     ids::to_db,
     kit::Expected,
@@ -60,10 +60,28 @@ pub fn transition(
     now: DateTime<Utc>,
 ) -> Result<(Complaint, Vec<ClockNow>), TransitionError> {
     transaction(conn.raw(), |conn| {
+        take(conn, (read, write), id, expected, (command, None), now)?;
+        Ok(super::with_clocks(conn, read, id, now)?)
+    })
+}
+
+/// The transition inside the caller's transaction (a callback record takes `record_callback`
+/// through here, with the callback settings' `ctx`): the complaint afterwards and what the
+/// lifecycle did.
+pub(crate) fn take(
+    conn: &mut DbConnection,
+    (read, write): (&Scope, Option<&Scope>),
+    id: &str,
+    expected: Expected,
+    (command, ctx): (&Command, Option<Context>),
+    now: DateTime<Utc>,
+) -> Result<(Complaint, Transition), TransitionError> {
+    {
         let current = find(conn, read, id)?;
         at_version(&current, expected)?;
         let policy = sla::current(conn, Some(&current.group_id))?.ok_or(StoreError::NotFound)?;
-        let done = apply(&current.snapshot(), command, &policy.policy.0.lifecycle)?;
+        let ctx = ctx.unwrap_or(policy.policy.0.lifecycle);
+        let done = apply(&current.snapshot(), command, &ctx)?;
         let write = write.ok_or(StoreError::Forbidden)?;
         write.require(&current.place())?;
         if matches!(command, Command::ApprovePlan) {
@@ -126,7 +144,7 @@ pub fn transition(
         };
         let calendar = calendar_of(conn, &current.project_id, &current.group_id)?;
         let group = GroupId::from(current.group_id.clone());
-        clocks::react(conn, &group, ("complaint", id), &calendar, &happening)?;
+        let clocks = clocks::react(conn, &group, ("complaint", id), &calendar, &happening)?;
         let payload = serde_json::to_value(command)
             .map_err(|e| StoreError::Corrupt(format!("command: {e}")))?;
         let (kind, actor_id) = write.actor().parts();
@@ -164,7 +182,9 @@ pub fn transition(
             told.clone(),
         )?;
         let complaint = find(conn, read, id)?;
+        let reached = matches!(command, Command::RecordCallback { reached: true, .. });
+        crate::callbacks::on_transition(conn, &complaint, (&done, reached), &clocks, now)?;
         enqueue(conn, &complaint, "complaint.transitioned", told, now)?;
-        Ok(super::with_clocks(conn, read, id, now)?)
-    })
+        Ok((complaint, done))
+    }
 }

@@ -145,6 +145,7 @@ fn own(
     (read, write): (&Scope, &Scope),
     customer_id: &str,
     owned: &NewOwnership,
+    now: DateTime<Utc>,
 ) -> Result<units::Unit, StoreError> {
     let unit = units::find(conn, read, &owned.unit_id)?;
     write.require(&units::place(&unit))?;
@@ -163,6 +164,17 @@ fn own(
             StoreError::Conflict(_) => StoreError::Conflict("he owns this unit already".into()),
             other => other,
         })?;
+    // A month after the contract is signed, the buyer is called back (R-T-12).
+    if let Some(signed) = owned.contract_signed_on.as_deref().and_then(|d| d.parse().ok()) {
+        let place = (unit.group_id.as_str(), unit.company_id.as_str(), unit.project_id.as_str());
+        crate::callbacks::nodes::contract_signed(
+            conn,
+            (customer_id, &unit.id),
+            place,
+            signed,
+            now,
+        )?;
+    }
     Ok(unit)
 }
 
@@ -189,7 +201,7 @@ pub fn create(
             .execute(conn)?;
         let mut unit_ids = Vec::new();
         for owned in &new.units {
-            unit_ids.push(own(conn, (read, write), &id, owned)?.id);
+            unit_ids.push(own(conn, (read, write), &id, owned, now)?.id);
         }
         // Personal data stays out of the audit trail: ids only.
         let payload = serde_json::json!({"unit_ids": unit_ids});

@@ -47,7 +47,7 @@ pub fn add_unit(
                     .to_owned(),
             ));
         }
-        let unit = own(conn, (read, write), &customer.id, owned)?;
+        let unit = own(conn, (read, write), &customer.id, owned, now)?;
         let payload = serde_json::json!({"unit_id": unit.id, "project_id": unit.project_id});
         let place = crate::org::units::place(&unit);
         touched(conn, write, customer_id, ("customer.unit_added", place, payload), now)?;

@@ -45,6 +45,9 @@ pub struct Project {
     pub updated_at: NaiveDateTime,
     /// The ETag.
     pub version: i64,
+    /// The date of its mass handover (集中交付), `YYYY-MM-DD`: its owners are called back a
+    /// month later (R-T-12).
+    pub handover_on: Option<String>,
 }
 
 /// A project to create.
@@ -60,6 +63,8 @@ pub struct NewProject {
     pub cs_contact: Option<String>,
     /// The property contact (JSON).
     pub property_contact: Option<String>,
+    /// The mass handover date, `YYYY-MM-DD`.
+    pub handover_on: Option<String>,
 }
 
 /// Creates a project under a company visible to `read` and within `write`.
@@ -80,6 +85,7 @@ pub fn create(
                 (projects::name.eq(&new.name), projects::city.eq(&new.city)),
                 projects::cs_contact.eq(&new.cs_contact),
                 projects::property_contact.eq(&new.property_contact),
+                projects::handover_on.eq(&new.handover_on),
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a project named {:?}", new.name)))?;
@@ -131,6 +137,8 @@ pub struct ProjectChanges {
     /// Archive or restore.
     #[serde(rename = "archived", serialize_with = "archived_flag")]
     pub archived_at: Option<Option<NaiveDateTime>>,
+    /// A new mass handover date (`Some(None)` clears it).
+    pub handover_on: Option<Option<String>>,
 }
 
 impl Audited for ProjectChanges {
@@ -143,4 +151,28 @@ impl Audited for ProjectChanges {
     fn taken(&self) -> String {
         format!("the company has a project named {:?}", self.name.as_deref().unwrap_or_default())
     }
+}
+
+/// Changes a project visible under `read` and within `write` if it is still at `expected`.
+/// Setting, moving or clearing its mass handover date plans, moves or cancels its owners'
+/// callbacks a month later (R-T-12), in the same transaction.
+pub fn change(
+    conn: &mut Conn,
+    (read, write): (&Scope, &Scope),
+    id: &str,
+    expected: crate::kit::Expected,
+    changes: &ProjectChanges,
+    now: DateTime<Utc>,
+) -> Result<Project, StoreError> {
+    transaction(conn.raw(), |conn| {
+        changes.check(conn, write)?;
+        let before = find(conn, read, id)?;
+        let after = cas(conn, read, write, id, expected, changes, now)?;
+        if after.handover_on != before.handover_on {
+            let date = after.handover_on.as_deref().and_then(|d| d.parse().ok());
+            let place = (after.group_id.as_str(), after.company_id.as_str(), after.id.as_str());
+            crate::callbacks::nodes::handover_changed(conn, place, date, now)?;
+        }
+        Ok(after)
+    })
 }

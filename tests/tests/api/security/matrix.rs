@@ -167,6 +167,14 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             Some(json!({"description": format!("CRM {role}")})),
             P::WebhooksManage,
         ),
+        op(Method::GET, "/api/v1/callbacks", None, P::ComplaintsRead),
+        op(Method::GET, "/api/v1/callbacks/batches", None, P::ComplaintsRead),
+        op(
+            Method::POST,
+            "/api/v1/callbacks/batches",
+            Some(json!({"week_of": "2026-10-05", "dry_run": true})),
+            P::CallbacksPlan,
+        ),
         op(Method::GET, "/api/v1/fund-accounts", None, P::FundsRead),
         op(Method::GET, format!("/api/v1/fund-accounts/{}", f.fund_account), None, P::FundsRead),
         op(

@@ -21,7 +21,7 @@ use crate::{
     list::text_filter,
     list_query, page_type,
     problem::ApiResult,
-    time::local,
+    time::{Day, local},
 };
 
 /// A contact person who collects and submits the project's reports (R-RP-14).
@@ -61,7 +61,7 @@ fn from_json(c: Option<&str>) -> Option<Contact> {
     "company_id": "019ab2f1-0000-7000-8000-000000000011", "name": "晋愉·蓝湾", "city": "太原",
     "customer_service_contact": {"name": "王芳", "mobile": "13812345678"},
     "property_contact": {"name": "赵强", "landline": "0351-7654321"},
-    "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "handover_on": "2026-10-30", "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
     "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
 pub struct ProjectView {
     /// UUIDv7.
@@ -76,6 +76,9 @@ pub struct ProjectView {
     pub customer_service_contact: Option<Contact>,
     /// The property contact.
     pub property_contact: Option<Contact>,
+    /// The date of its mass handover (集中交付): its owners are called back a month later
+    /// (R-T-12).
+    pub handover_on: Option<String>,
     /// Whether it is archived.
     pub archived: bool,
     /// When it was created.
@@ -98,6 +101,7 @@ impl From<Project> for ProjectView {
             company_id: p.company_id,
             name: p.name,
             city: p.city,
+            handover_on: p.handover_on,
             version: p.version,
         }
     }
@@ -124,6 +128,8 @@ pub struct NewProjectRequest {
     pub customer_service_contact: Option<Contact>,
     /// The property contact.
     pub property_contact: Option<Contact>,
+    /// The date of its mass handover (集中交付).
+    pub handover_on: Option<Day>,
 }
 
 /// Changes to a project; absent fields stay as they are.
@@ -143,6 +149,11 @@ pub struct ProjectPatch {
     pub property_contact: Option<Contact>,
     /// Archive (`true`) or restore (`false`).
     pub archived: Option<bool>,
+    /// A new mass handover date: its owners' callbacks a month later are planned or moved
+    /// (R-T-12); `null` clears it and cancels them.
+    #[serde(default, deserialize_with = "crate::body::double_option")]
+    #[schema(value_type = Option<String>, format = Date, nullable)]
+    pub handover_on: Option<Option<Day>>,
 }
 
 list_query!(
@@ -169,6 +180,7 @@ pub async fn create_project(ctx: Ctx, body: Body<NewProjectRequest>) -> ApiResul
         city: r.city,
         cs_contact: to_json(r.customer_service_contact),
         property_contact: to_json(r.property_contact),
+        handover_on: r.handover_on.map(|d| d.to_string()),
     };
     ctx.create(
         (ORG, "/api/v1/org/projects"),
@@ -217,9 +229,10 @@ pub async fn update_project(
         cs_contact: to_json(p.customer_service_contact),
         property_contact: to_json(p.property_contact),
         archived_at: archive(p.archived, now),
+        handover_on: p.handover_on.map(|d| d.map(|d| d.to_string())),
     };
     let change = move |conn: &mut Conn, s: Scopes| {
-        projects::update(conn, s.pair(), &id, if_match.0, &changes, now)
+        projects::change(conn, s.pair(), &id, if_match.0, &changes, now)
     };
     ctx.change(ORG, change, ProjectView::from).await
 }
