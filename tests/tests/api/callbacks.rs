@@ -5,7 +5,8 @@
 //! its tracking list, made by hand and by the periodic job; R-CB-2's customer director; the node
 //! callbacks of R-T-12; roles and scope.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
 use kefu_http::{
     jobs::{JobSettings, Runner},
     state::AppState,
@@ -21,6 +22,8 @@ both_backends! {
     r_cb_1_the_periodic_job_makes_the_batch_on_the_first_working_day_once => r_cb_1_the_periodic_job_makes_the_batch_on_the_first_working_day_once;
     r_t_12_node_callbacks_follow_contracts_handovers_and_closed_complaints => r_t_12_node_callbacks_follow_contracts_handovers_and_closed_complaints;
     callbacks_keep_to_roles_and_scope => callbacks_keep_to_roles_and_scope;
+    twenty_callers_record_one_task_once => twenty_callers_record_one_task_once;
+    r_cb_4_the_node_questionnaires_are_pulled_on_the_25th => r_cb_4_the_node_questionnaires_are_pulled_on_the_25th;
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -669,5 +672,123 @@ async fn callbacks_keep_to_roles_and_scope(backend: Backend) {
     let a = token(&app, "cs.a").await;
     let mine = callbacks(&app, &a, "assignee=me").await;
     assert_eq!(mine.iter().map(id).collect::<Vec<_>>(), [id(&task)]);
-    let _ = TimeDelta::zero();
+}
+
+/// No lost updates: 20 records sent at once on one task, with its `If-Match` or without, make
+/// one record and one `record_callback`; 20 reassignments with one ETag, one change.
+async fn twenty_callers_record_one_task_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    app.user_with(&admin, "cs.manager", &[("cs_manager", "group", None)]).await;
+    let cs = token(&app, "cs.manager").await;
+    for with_etag in [true, false] {
+        let c = receive(
+            &app,
+            &cs,
+            json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+                "customer_id": o.customers[0], "category": "staff_attitude", "description": "门禁坏了"}),
+        )
+        .await;
+        let c = walk(&app, &cs, c, &to_resolved()).await;
+        let task = callbacks(&app, &cs, &format!("complaint_id={}", id(&c))).await.remove(0);
+        let requests = (0..20).map(|n| {
+            let mut req = app
+                .http
+                .post(app.url(&format!("/api/v1/callbacks/{}/records", id(&task))))
+                .bearer_auth(&cs)
+                .json(&json!({"method": "phone", "reached": true, "satisfaction": 4,
+                    "comment": format!("第{n}次")}));
+            if with_etag {
+                req = req.header("if-match", format!("\"{}\"", task["version"]));
+            }
+            req.send()
+        });
+        let statuses: Vec<u16> =
+            join_all(requests).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+        let won = statuses.iter().filter(|s| **s == 201).count();
+        let refused = statuses.iter().filter(|s| [409, 412].contains(*s)).count();
+        assert_eq!((won, refused), (1, 19), "{statuses:?}");
+        let detail: Value =
+            app.get(&format!("/api/v1/callbacks/{}", id(&task)), &cs).await.json().await.unwrap();
+        assert_eq!(detail["records"].as_array().unwrap().len(), 1);
+        let timeline = events(&app, &cs, &id(&c)).await;
+        let called = timeline.iter().filter(|e| e["action"] == "record_callback").count();
+        assert_eq!(called, 1);
+    }
+    let c = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "category": "staff_attitude", "description": "路灯不亮"}),
+    )
+    .await;
+    let c = walk(&app, &cs, c, &to_resolved()).await;
+    let task = callbacks(&app, &cs, &format!("complaint_id={}", id(&c))).await.remove(0);
+    let (someone, _) = app.user_with(&admin, "cs.other", &[("cs_specialist", "group", None)]).await;
+    let requests = (0..20).map(|_| {
+        app.http
+            .patch(app.url(&format!("/api/v1/callbacks/{}", id(&task))))
+            .bearer_auth(&cs)
+            .header("if-match", format!("\"{}\"", task["version"]))
+            .json(&json!({"assignee_id": someone}))
+            .send()
+    });
+    let statuses: Vec<u16> =
+        join_all(requests).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 19, "{statuses:?}");
+}
+
+/// R-CB-4: the node callbacks' questionnaires are pulled on the 25th: November's pull holds
+/// the calls recorded from 10-26 to 11-25, per node and question; its summary is due on
+/// 12-10. A call after the 25th counts for December.
+async fn r_cb_4_the_node_questionnaires_are_pulled_on_the_25th(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    app.user_with(&admin, "cs.manager", &[("cs_manager", "group", None)]).await;
+    let cs = token(&app, "cs.manager").await;
+    let mut tasks = Vec::new();
+    for name in ["甲", "乙", "丙"] {
+        let buyer = app
+            .create(
+                "/api/v1/customers",
+                &cs,
+                json!({"name": format!("业主{name}"), "phones": ["13912345678"],
+                    "units": [{"unit_id": o.units[0], "contract_signed_on": "2026-10-20"}]}),
+            )
+            .await;
+        tasks.push(callbacks(&app, &cs, &format!("customer_id={}", id(&buyer))).await.remove(0));
+    }
+    assert!(tasks.iter().all(|t| t["reason"] == "contract_signed"));
+    let call = |answers: Value| json!({"method": "phone", "reached": true, "satisfaction": answers});
+    app.clock.set(at("2026-11-20T10:00:00+08:00"));
+    let cs = token(&app, "cs.manager").await;
+    let res = record(&app, &cs, &id(&tasks[0]), call(json!({"overall": 5, "attitude": 4}))).await;
+    assert_eq!(res.status(), 201);
+    app.clock.set(at("2026-11-25T17:00:00+08:00"));
+    let cs = token(&app, "cs.manager").await;
+    record(&app, &cs, &id(&tasks[1]), call(json!({"overall": 2}))).await;
+    app.clock.set(at("2026-11-26T09:00:00+08:00"));
+    let cs = token(&app, "cs.manager").await;
+    record(&app, &cs, &id(&tasks[2]), call(json!({"overall": 1}))).await;
+    let res = app.get("/api/v1/callbacks/summary?month=2026-11", &cs).await;
+    assert_eq!(res.status(), 200);
+    let pull: Value = res.json().await.unwrap();
+    assert_eq!((&pull["from"], &pull["to"], &pull["summary_due_on"]),
+        (&json!("2026-10-26"), &json!("2026-11-25"), &json!("2026-12-10")));
+    let contract = pull["reasons"].as_array().unwrap().iter().find(|r| r["reason"] == "contract_signed").unwrap();
+    assert_eq!((&contract["records"], &contract["reached"], &contract["done"]), (&json!(2), &json!(2), &json!(2)));
+    assert_eq!(contract["questions"], json!([
+        {"code": "attitude", "count": 1, "average": 4.0},
+        {"code": "overall", "count": 2, "average": 3.5},
+    ]));
+    let december: Value =
+        app.get("/api/v1/callbacks/summary?month=2026-12", &cs).await.json().await.unwrap();
+    let contract = december["reasons"].as_array().unwrap().iter().find(|r| r["reason"] == "contract_signed").unwrap();
+    assert_eq!(contract["records"], 1);
+    let res = app.get("/api/v1/callbacks/summary?month=2026-13", &cs).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "month");
 }
