@@ -212,8 +212,8 @@ fn exists(conn: &mut DbConnection, group: &str, week_of: NaiveDate) -> Result<bo
     Ok(n > 0)
 }
 
-/// The batch of the week of `date` for `group`, made (or only computed, `dry_run`); `None`
-/// when the week has one already.
+/// The batch of the week of `date` for `group`, made (or only computed, `dry_run`, whether
+/// or not the week has one); `None` when the week has one already.
 fn make(
     conn: &mut DbConnection,
     group: &str,
@@ -225,7 +225,7 @@ fn make(
     let calendar = calendars::default_of(conn, Some(group))?.ok_or(StoreError::NotFound)?;
     let calendar = calendars::load_any(conn, &calendar)?;
     let week = batch_week(&calendar, date).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    if exists(conn, group, week.week_of)? {
+    if !dry_run && exists(conn, group, week.week_of)? {
         return Ok(None);
     }
     let policy = sla::current(conn, Some(group))?.ok_or(StoreError::NotFound)?;
