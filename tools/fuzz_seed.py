@@ -14,10 +14,12 @@ import urllib.error
 import urllib.request
 
 
-def call(base, token, method, path, body=None):
+def call(base, token, method, path, body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base + path, data=data, method=method)
     req.add_header("Authorization", "Bearer " + token)
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
     if data is not None:
         req.add_header("Content-Type", "application/json")
     try:
@@ -166,6 +168,23 @@ def main():
         {"url": "https://crm.example.com/kefu/hooks", "description": "CRM seed",
          "event_types": ["complaint.created"]},
     )["webhook"]["id"]
+    # A resolved complaint has its callback task (R-T-6); a batch of a past week its tracking
+    # list (R-CB-1).
+    resolved = post(
+        "/api/v1/complaints",
+        {"kind": "complaint", "channel": "phone", "project_id": project, "customer_id": customer,
+         "category": "staff_attitude", "description": "保安态度 seed"},
+    )["id"]
+    for version, step in enumerate([
+        {"action": "write_ticket"},
+        {"action": "collect_evidence", "findings": "属实 seed"},
+        {"action": "handle"},
+        {"action": "resolve", "resolution": "已道歉 seed"},
+    ], start=1):
+        call(base, token, "POST", f"/api/v1/complaints/{resolved}/transitions", step,
+             {"If-Match": f'"{version}"'})
+    callback = call(base, token, "GET", f"/api/v1/callbacks?complaint_id={resolved}")["items"][0]["id"]
+    batch = post("/api/v1/callbacks/batches", {"week_of": "2026-01-05", "seed": "7"})["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -192,6 +211,8 @@ def main():
         "APPROVAL": disbursement["approval_id"],
         "COMMITTEE_DECISION": committee,
         "WEBHOOK": webhook,
+        "CALLBACK": callback,
+        "CALLBACK_BATCH": batch,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

@@ -41,7 +41,13 @@ export type NewWebhook = Schemas["NewWebhookBody"];
 export type CreatedWebhook = Schemas["CreatedWebhook"];
 /** The body of every message kefu posts to a webhook (`type`, `timestamp`, `data`). */
 export type WebhookMessage = Schemas["WebhookMessage"];
+export type Callback = Schemas["CallbackView"];
+export type CallbackPage = Schemas["CallbackPage"];
+export type CallbackRecord = Schemas["RecordBody"];
+export type RecordedCallback = Schemas["RecordedView"];
 
+/** The query parameters of `GET /api/v1/callbacks` (`assignee: "me", state: "due"` is one's work list). */
+export type CallbackQuery = NonNullable<paths["/api/v1/callbacks"]["get"]["parameters"]["query"]>;
 /** The query parameters of `GET /api/v1/complaints`. */
 export type ComplaintQuery = NonNullable<paths["/api/v1/complaints"]["get"]["parameters"]["query"]>;
 /** The query parameters of `GET /api/v1/work-orders` (a department's queue). */
@@ -383,6 +389,18 @@ export function createKefuClient(options: KefuClientOptions) {
     return authed(() => http.POST("/api/v1/webhooks", { body: webhook }));
   }
 
+  /** The callback tasks within reach, e.g. `{ assignee: "me", state: "due" }`. */
+  function listCallbacks(query: CallbackQuery = {}): Promise<CallbackPage> {
+    return authed(() => http.GET("/api/v1/callbacks", { params: { query } }));
+  }
+
+  /** Records a call on a callback task (R-CB-3); the task afterwards and the record. */
+  function recordCallback(id: string, record: CallbackRecord): Promise<RecordedCallback> {
+    return authed(() =>
+      http.POST("/api/v1/callbacks/{id}/records", { params: { path: { id } }, body: record }),
+    );
+  }
+
   return {
     /** The typed openapi-fetch client underneath, for calls this wrapper does not cover. */
     http,
@@ -413,6 +431,8 @@ export function createKefuClient(options: KefuClientOptions) {
     listNotifications,
     readNotification,
     createWebhook,
+    listCallbacks,
+    recordCallback,
   };
 }
 
