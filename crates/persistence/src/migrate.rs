@@ -67,6 +67,7 @@ const MIGRATIONS: &[Embedded] = &[
     migration!("2026-12-01-000040_complaints"),
     migration!("2026-12-01-000050_approvals", per_backend),
     migration!("2026-12-01-000060_automation"),
+    migration!("2026-12-01-000080_surveys"),
 ];
 
 /// Applies every pending migration; returns the versions applied now (empty when up to date).
