@@ -42,6 +42,8 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "contractors", description = "Contractors (施工单位): warranty deposits and warranty ends (R-WO-6)"),
         (name = "notifications", description = "The caller's inbox: deadline warnings, escalations (越级上报) and other news"),
         (name = "webhooks", description = "Signed webhook subscriptions (Standard Webhooks) for CRM, call centers, SMS gateways and chat robots; the messages are the document's `webhooks`"),
+        (name = "surveys", description = "Satisfaction surveys (满意度调查, R-SAT-1, R-SAT-2): campaigns, distributions, answers and CSV import, results against 95 %, comments answered individually"),
+        (name = "improvement-plans", description = "Departments' improvement plans (整改计划, R-SAT-3): drafted, submitted, approved, reported on quarterly"),
         (name = "jobs", description = "The periodic jobs of every node (deadline sweep, webhook delivery), for platform operators"),
     )
 )]

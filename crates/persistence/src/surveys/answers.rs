@@ -324,6 +324,17 @@ pub fn list(
     page!(conn, survey_answers, query, SurveyAnswer, req)
 }
 
+/// One answer of a campaign within reach.
+pub fn one(conn: &mut Conn, scope: &Scope, survey: &str, id: &str) -> Result<SurveyAnswer, StoreError> {
+    let conn = conn.raw();
+    find(conn, scope, survey)?;
+    Ok(survey_answers::table
+        .filter(survey_answers::id.eq(id))
+        .filter(survey_answers::survey_id.eq(survey))
+        .select(SurveyAnswer::as_select())
+        .first(conn)?)
+}
+
 /// A campaign's results (R-SAT-1).
 #[derive(Debug, Clone)]
 pub struct SurveyResults {
