@@ -241,10 +241,7 @@ list_query!(
     request_body = NewPlanBody,
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = PlanView)))]
 #[post("/api/v1/improvement-plans")]
-pub async fn create_improvement_plan(
-    ctx: Ctx,
-    body: Body<NewPlanBody>,
-) -> ApiResult<HttpResponse> {
+pub async fn create_improvement_plan(ctx: Ctx, body: Body<NewPlanBody>) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let new = NewPlan { department_id: b.department_id, year: b.year, items: items(b.items)? };
     let (read, write) = ctx.caller.scopes(READ, WRITE)?;
@@ -365,8 +362,7 @@ pub async fn create_improvement_plan_progress(
         NewProgress { quarter: b.quarter, item_id: b.item_id, percent: b.percent, note: b.note };
     let (read, write) = ctx.caller.scopes(READ, WRITE)?;
     let now = ctx.now();
-    let plan = ctx
-        .run(move |conn| Ok(plans::report(conn, (&read, &write), &id, &progress, now)?))
-        .await?;
+    let plan =
+        ctx.run(move |conn| Ok(plans::report(conn, (&read, &write), &id, &progress, now)?)).await?;
     Ok(ok(plan.plan.version, &PlanView::from(plan)))
 }

@@ -325,7 +325,12 @@ pub fn list(
 }
 
 /// One answer of a campaign within reach.
-pub fn one(conn: &mut Conn, scope: &Scope, survey: &str, id: &str) -> Result<SurveyAnswer, StoreError> {
+pub fn one(
+    conn: &mut Conn,
+    scope: &Scope,
+    survey: &str,
+    id: &str,
+) -> Result<SurveyAnswer, StoreError> {
     let conn = conn.raw();
     find(conn, scope, survey)?;
     Ok(survey_answers::table

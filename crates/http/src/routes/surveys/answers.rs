@@ -4,8 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::survey::{
-    SurveyDimension,
-    csv,
+    SurveyDimension, csv,
     tally::{DimensionTally, Scores},
 };
 use kefu_persistence::surveys::answers::{self, NewAnswer, SurveyAnswer, SurveyResults};
@@ -216,11 +215,7 @@ pub async fn create_survey_answer(
             return Err(ApiError::field(&field, "too_long", message));
         }
     }
-    let answer = NewAnswer {
-        customer_id: b.customer_id,
-        scores,
-        comments: b.comments,
-    };
+    let answer = NewAnswer { customer_id: b.customer_id, scores, comments: b.comments };
     let (read, write) = ctx.caller.scopes(READ, MANAGE)?;
     let now = ctx.now();
     let survey = id.into_inner();
@@ -296,9 +291,8 @@ pub async fn import_survey_answers(
         .map_err(|rows| ApiError::from(kefu_persistence::surveys::SurveyFailure::Rows(rows)))?;
     let (read, write) = ctx.caller.scopes(READ, MANAGE)?;
     let now = ctx.now();
-    let imported = ctx
-        .run(move |conn| Ok(answers::import(conn, (&read, &write), &id, &rows, now)?))
-        .await?;
+    let imported =
+        ctx.run(move |conn| Ok(answers::import(conn, (&read, &write), &id, &rows, now)?)).await?;
     Ok(web::Json(ImportView { imported }))
 }
 

@@ -250,7 +250,10 @@ pub async fn create_survey(ctx: Ctx, body: Body<NewSurveyBody>) -> ApiResult<Htt
 #[utoipa::path(tag = "surveys", operation_id = "list_surveys", security(("bearer" = [])),
     params(SurveyQuery), responses((status = 200, description = "A page of campaigns", body = SurveyPage)))]
 #[get("/api/v1/surveys")]
-pub async fn list_surveys(ctx: Ctx, q: web::Query<SurveyQuery>) -> ApiResult<web::Json<SurveyPage>> {
+pub async fn list_surveys(
+    ctx: Ctx,
+    q: web::Query<SurveyQuery>,
+) -> ApiResult<web::Json<SurveyPage>> {
     let q = q.into_inner();
     let req = q.list_request()?;
     let filter = SurveyFilter {
