@@ -218,7 +218,38 @@ mod tests {
                 | P::ComplaintsRead
                 | P::WorkOrdersRead
                 | P::FundsRead
+                | P::SurveysRead
         )));
+    }
+
+    /// Who reads and runs satisfaction surveys (R-SAT-1) and who writes and approves the
+    /// improvement plans (R-SAT-3). Columns: surveys **R**ead, **M**anage; plans **W**rite,
+    /// **A**pprove.
+    #[test]
+    fn r_sat_survey_and_plan_permissions_by_role() {
+        let columns =
+            [P::SurveysRead, P::SurveysManage, P::ImprovementPlansWrite, P::ImprovementPlansApprove];
+        let holders = |p: Permission| -> Vec<Role> {
+            Role::ALL.iter().copied().filter(|r| r.permits(p)).collect()
+        };
+        use Role as R;
+        assert_eq!(
+            holders(columns[0]),
+            [
+                R::Admin,
+                R::CsSpecialist,
+                R::CsManager,
+                R::CustomerDirector,
+                R::Vp,
+                R::President,
+                R::GeneralManager,
+                R::DeptHead,
+                R::Auditor
+            ]
+        );
+        assert_eq!(holders(columns[1]), [R::CsSpecialist, R::CsManager]);
+        assert_eq!(holders(columns[2]), [R::CsManager, R::DeptHead]);
+        assert_eq!(holders(columns[3]), [R::CustomerDirector, R::President, R::GeneralManager]);
     }
 
     /// The complaint, work-order and contractor permissions of every role (RULES.md §4–§6), as
