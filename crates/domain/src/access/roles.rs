@@ -227,8 +227,12 @@ mod tests {
     /// **A**pprove.
     #[test]
     fn r_sat_survey_and_plan_permissions_by_role() {
-        let columns =
-            [P::SurveysRead, P::SurveysManage, P::ImprovementPlansWrite, P::ImprovementPlansApprove];
+        let columns = [
+            P::SurveysRead,
+            P::SurveysManage,
+            P::ImprovementPlansWrite,
+            P::ImprovementPlansApprove,
+        ];
         let holders = |p: Permission| -> Vec<Role> {
             Role::ALL.iter().copied().filter(|r| r.permits(p)).collect()
         };

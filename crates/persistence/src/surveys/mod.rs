@@ -283,6 +283,7 @@ pub fn transition(
 ) -> Result<SurveyDetail, SurveyFailure> {
     transaction(conn.raw(), |conn| {
         let survey = find(conn, read, id)?;
+        stale(expected, survey.version)?;
         let Some(next) = survey.state.apply(action) else {
             return Err(SurveyFailure::NotAllowed {
                 state: survey.state.as_str(),
@@ -304,6 +305,15 @@ pub fn transition(
         let survey = cas(conn, read, write, id, expected, &changes, now)?;
         Ok(detail(conn, survey)?)
     })
+}
+
+/// A stale `If-Match` is told as such (412) before what the state would refuse: the caller
+/// read an older record. The compare-and-swap still decides.
+pub(crate) fn stale(expected: Expected, current: i64) -> Result<(), StoreError> {
+    match expected {
+        Expected::Version(v) if v != current => Err(StoreError::StaleVersion { current }),
+        _ => Ok(()),
+    }
 }
 
 const TALLY: u32 = kefu_domain::survey::TALLY_WORKING_DAYS;

@@ -330,6 +330,7 @@ pub fn replace_items(
 ) -> Result<PlanDetail, SurveyFailure> {
     transaction(conn.raw(), |conn| {
         let plan = find(conn, read, id)?;
+        super::stale(expected, plan.version)?;
         if !plan.state.editable() {
             return Err(SurveyFailure::PlanNotEditable(plan.state.as_str()));
         }
@@ -364,6 +365,7 @@ pub fn transition(
 ) -> Result<PlanDetail, SurveyFailure> {
     transaction(conn.raw(), |conn| {
         let plan = find(conn, read, id)?;
+        super::stale(expected, plan.version)?;
         let Some(next) = plan.state.apply(action) else {
             return Err(SurveyFailure::NotAllowed {
                 state: plan.state.as_str(),
