@@ -250,6 +250,34 @@ async fn r_sat_1_collection_is_due_ten_working_days_after_the_opening(backend: B
         "project_ids": [o.projects[0]]});
     let s = app.create("/api/v1/surveys", &cs, saturday).await;
     assert_eq!(s["opens_at"], "2026-12-21T09:00:00+08:00");
+    // The survey periods of the group, for suspending node callbacks (R-CB-4): sorted, and
+    // without cancelled campaigns.
+    let periods = |app: &TestApp, group: String| {
+        let db = app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn().unwrap();
+            kefu_persistence::surveys::periods(conn.raw(), &group).unwrap()
+        })
+    };
+    let me: Value = app.get("/api/v1/me", &cs).await.json().await.unwrap();
+    let group = me["group_id"].as_str().unwrap().to_owned();
+    let found = periods(&app, group.clone()).await.unwrap();
+    let instant = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+    assert_eq!(found.len(), 2);
+    assert_eq!(
+        found[0],
+        (instant("2026-12-15T09:00:00+08:00"), instant("2026-12-28T18:00:00+08:00"))
+    );
+    assert_eq!(found[1].0, instant("2026-12-21T09:00:00+08:00"));
+    let cancel =
+        post_if(&app, &format!("{location}/transitions"), &cs, 1, &json!({"action": "cancel"}))
+            .await;
+    let cancelled = json(cancel, 200).await;
+    assert_eq!(
+        (&cancelled["state"], &cancelled["collection"]["result"]),
+        (&json!("cancelled"), &json!("cancelled"))
+    );
+    assert_eq!(periods(&app, group).await.unwrap().len(), 1);
     // Another company's project is refused, naming it.
     let other = json!({"name": "x", "company_id": o.c1, "project_ids": [o.projects[2]]});
     let p =
@@ -264,8 +292,10 @@ async fn r_sat_1_collection_is_due_ten_working_days_after_the_opening(backend: B
     )
     .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
-    let renamed = app.patch(&location, &cs, 1, &json!({"name": "2026年度调查"})).await;
-    assert_eq!(json(renamed, 200).await["version"], 2);
+    let open = json(app.get("/api/v1/surveys?state=collecting", &cs).await, 200).await;
+    assert_eq!(open["items"].as_array().unwrap().len(), 1);
+    let renamed = app.patch(&location, &cs, 2, &json!({"name": "2026年度调查"})).await;
+    assert_eq!(json(renamed, 200).await["version"], 3);
     app.stop().await;
 }
 

@@ -349,12 +349,12 @@ pub(crate) fn opening(
         .ok_or_else(|| invalid("no working hours on the calendar".into()))
 }
 
+/// A survey period: `[opens_at, collection_due_at]`.
+pub type SurveyPeriod = (DateTime<Utc>, DateTime<Utc>);
+
 /// `[opens_at, collection_due_at]` of every campaign of the group that is not cancelled,
 /// sorted by opening: the survey periods during which node callbacks are suspended (R-CB-4).
-pub fn periods(
-    conn: &mut DbConnection,
-    group_id: &str,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+pub fn periods(conn: &mut DbConnection, group_id: &str) -> Result<Vec<SurveyPeriod>, StoreError> {
     let rows: Vec<(NaiveDateTime, NaiveDateTime)> = surveys::table
         .filter(surveys::group_id.eq(group_id))
         .filter(surveys::state.ne(SurveyState::Cancelled.as_str()))
