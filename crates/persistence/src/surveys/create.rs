@@ -13,7 +13,7 @@ use crate::{
     error::StoreError,
     ids::{new_id, to_db},
     kit::new_row,
-    schema::{customer_units, projects, survey_projects, survey_respondents, surveys},
+    schema::{customer_units, customers, projects, survey_projects, survey_respondents, surveys},
     scope::{Place, Scope},
 };
 
@@ -149,15 +149,18 @@ fn calendar(conn: &mut DbConnection, group: &str, project: &str) -> Result<Strin
     }
 }
 
-/// The respondents: `(customer, project)`, each customer counted in the first of his projects.
+/// The respondents: `(customer, project)`, each customer counted in the first of his projects;
+/// a customer whose data was erased is asked no more.
 fn respondents(
     conn: &mut DbConnection,
     group: &str,
     new: &NewSurvey,
 ) -> Result<Vec<(String, String)>, SurveyFailure> {
+    let present = customers::table.filter(customers::erased_at.is_null()).select(customers::id);
     let mut q = customer_units::table
         .filter(customer_units::group_id.eq(group))
         .filter(customer_units::project_id.eq_any(&new.project_ids))
+        .filter(customer_units::customer_id.eq_any(present))
         .select((customer_units::customer_id, customer_units::project_id))
         .into_boxed();
     if let Some(named) = &new.customer_ids {
