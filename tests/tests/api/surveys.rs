@@ -422,7 +422,23 @@ async fn r_sat_1_surveys_need_their_roles_and_stay_within_reach(backend: Backend
     .await;
     let list = json(app.get("/api/v1/surveys", &c2).await, 200).await;
     assert_eq!(list["items"], json!([]));
-    assert_problem(app.post("/api/v1/surveys", &c2, &body).await, 403, "forbidden").await;
+    // Naming a project out of reach is naming an unknown one (422); a project he reads but
+    // may not survey is 403.
+    let p = assert_problem(app.post("/api/v1/surveys", &c2, &body).await, 422, "validation_failed")
+        .await;
+    assert_eq!(p["errors"][0]["field"], "project_ids[0]");
+    let reader = app
+        .user_with(
+            &admin,
+            "reader.a",
+            &[
+                ("auditor", "project", Some(&o.projects[0])),
+                ("cs_specialist", "project", Some(&o.projects[1])),
+            ],
+        )
+        .await
+        .1;
+    assert_problem(app.post("/api/v1/surveys", &reader, &body).await, 403, "forbidden").await;
     let b = app
         .user_with(&admin, "cs.b", &[("cs_specialist", "project", Some(&o.projects[1]))])
         .await

@@ -44,7 +44,7 @@ pub fn create(
     transaction(conn.raw(), |conn| {
         let group = write.group_id.as_str();
         crate::org::companies::require_in_group(conn, group, &new.company_id)?;
-        check_projects(conn, write, new)?;
+        check_projects(conn, (read, write), new)?;
         let calendar_id = calendar(conn, group, &new.project_ids[0])?;
         let calendar = crate::calendars::load_any(conn, &calendar_id)?;
         let today = now.with_timezone(&calendar.time_zone()).date_naive();
@@ -104,10 +104,11 @@ pub fn create(
     })
 }
 
-/// Each project must be one of the company's and within the writer's reach.
+/// Each project must be one of the company's, visible to the caller (else it is unknown: 422,
+/// existence is not leaked) and within his writing reach (else 403).
 fn check_projects(
     conn: &mut DbConnection,
-    write: &Scope,
+    (read, write): (&Scope, &Scope),
     new: &NewSurvey,
 ) -> Result<(), SurveyFailure> {
     for (i, project) in new.project_ids.iter().enumerate() {
@@ -121,7 +122,11 @@ fn check_projects(
             .select(projects::company_id)
             .first(conn)
             .optional()?;
+        let visible = |c: &str| read.reach.covers(Some(c), Some(project), None);
         match company {
+            Some(ref c) if !visible(c) => {
+                return Err(SurveyFailure::field(field, "unknown", "no such project in the group"));
+            }
             None => {
                 return Err(SurveyFailure::field(field, "unknown", "no such project in the group"));
             }
