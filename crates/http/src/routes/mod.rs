@@ -101,7 +101,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(surveys::answers::list_survey_answers)
         .service(surveys::answers::import_survey_answers)
         .service(surveys::answers::get_survey_answer)
-        .service(surveys::answers::get_survey_results)
+        .service(surveys::results::get_survey_results)
         .service(surveys::comments::list_survey_comments)
         .service(surveys::comments::set_survey_comment_position)
         .service(surveys::comments::reply_survey_comment)

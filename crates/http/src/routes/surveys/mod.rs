@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod comments;
+pub mod results;
 
 use actix_web::{HttpResponse, get, http::StatusCode, patch, post, web};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
