@@ -16,4 +16,5 @@ pub mod org;
 pub mod phone;
 pub mod privacy;
 pub mod sla;
+pub mod survey;
 pub mod vocabulary;

@@ -150,7 +150,7 @@ fn published<V: Vocabulary>() -> Published {
 /// Every vocabulary of the API, for `GET /api/v1/vocabularies`.
 pub fn catalogue() -> Vec<Published> {
     use crate::complaint::{self, work_order};
-    use crate::{access, approval, calendar, org, sla};
+    use crate::{access, approval, calendar, org, sla, survey};
     vec![
         published::<access::Role>(),
         published::<access::ScopeKind>(),
@@ -190,6 +190,12 @@ pub fn catalogue() -> Vec<Published> {
         published::<approval::DisbursementState>(),
         published::<approval::CommitteeForm>(),
         published::<approval::CommitteeState>(),
+        published::<survey::SurveyDimension>(),
+        published::<survey::SurveyState>(),
+        published::<survey::SurveyAction>(),
+        published::<survey::ClockResult>(),
+        published::<survey::plan::PlanState>(),
+        published::<survey::plan::PlanAction>(),
     ]
 }
 

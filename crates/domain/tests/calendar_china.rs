@@ -276,3 +276,19 @@ fn two_thousand_working_days_cost_one_step_per_day() {
     assert_eq!(due.working_days_crossed, 2000);
     assert_eq!(due.coverage, Coverage::Assumed);
 }
+
+#[test]
+fn r_sat_1_a_survey_collection_opens_with_the_first_block_and_runs_ten_working_days() {
+    let cal = cal();
+    let opens = cal.start_of_working_hours(date("2026-12-15")).unwrap().unwrap();
+    assert_eq!(shown(opens), "2026-12-15 09:00");
+    assert_eq!(cal.start_of_working_hours(date("2026-10-01")).unwrap(), None);
+    // A working Saturday of the National Day schedule opens like any working day.
+    assert_eq!(
+        shown(cal.start_of_working_hours(date("2026-10-10")).unwrap().unwrap()),
+        "2026-10-10 09:00"
+    );
+    let ten = kefu_domain::duration::WorkingDuration::days(10).unwrap();
+    // 15–18, 21–25 and 28 December: due at the close of the 28th.
+    assert_eq!(shown(cal.add_working(opens, ten).unwrap().at), "2026-12-28 18:00");
+}

@@ -43,6 +43,8 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "notifications", description = "The caller's inbox: deadline warnings, escalations (越级上报) and other news"),
         (name = "callbacks", description = "Callback tasks and records (回访, R-CB, R-T-6, R-T-12): made when a complaint is resolved, by the Monday batch and after the journey's nodes; a record on a complaint's task takes its `record_callback` transition"),
         (name = "webhooks", description = "Signed webhook subscriptions (Standard Webhooks) for CRM, call centers, SMS gateways and chat robots; the messages are the document's `webhooks`"),
+        (name = "surveys", description = "Satisfaction surveys (满意度调查, R-SAT-1, R-SAT-2): campaigns, distributions, answers and CSV import, results against 95 %, comments answered individually"),
+        (name = "improvement-plans", description = "Departments' improvement plans (整改计划, R-SAT-3): drafted, submitted, approved, reported on quarterly"),
         (name = "jobs", description = "The periodic jobs of every node (deadline sweep, webhook delivery), for platform operators"),
     )
 )]

@@ -60,7 +60,7 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 10] = [
+const VERSIONED: [&str; 12] = [
     "update_calendar",
     "delete_calendar",
     "update_sla_policy",
@@ -71,6 +71,8 @@ const VERSIONED: [&str; 10] = [
     "update_approval_policy",
     "decide_approval",
     "resubmit_approval",
+    "transition_survey",
+    "transition_improvement_plan",
 ];
 
 fn versioned(op: &Operation) -> bool {

@@ -68,6 +68,7 @@ const MIGRATIONS: &[Embedded] = &[
     migration!("2026-12-01-000050_approvals", per_backend),
     migration!("2026-12-01-000060_automation"),
     migration!("2026-12-01-000070_callbacks"),
+    migration!("2026-12-01-000080_surveys"),
 ];
 
 /// Applies every pending migration; returns the versions applied now (empty when up to date).

@@ -773,3 +773,134 @@ diesel::table! {
         sampled -> Bool,
     }
 }
+
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        name -> Text,
+        period -> Text,
+        starts_on -> Text,
+        calendar_id -> Text,
+        state -> Text,
+        opens_at -> Timestamp,
+        collection_due_at -> Timestamp,
+        collection_done_at -> Nullable<Timestamp>,
+        tally_due_at -> Timestamp,
+        tally_done_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_projects (survey_id, project_id) {
+        survey_id -> Text,
+        project_id -> Text,
+    }
+}
+
+diesel::table! {
+    survey_respondents (survey_id, customer_id) {
+        survey_id -> Text,
+        customer_id -> Text,
+        project_id -> Text,
+        distributed_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    survey_answers (id) {
+        id -> Text,
+        survey_id -> Text,
+        customer_id -> Text,
+        project_id -> Text,
+        scores -> Text,
+        valid -> Bool,
+        source -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_comments (id) {
+        id -> Text,
+        survey_id -> Text,
+        answer_id -> Text,
+        customer_id -> Text,
+        project_id -> Text,
+        body -> Text,
+        position -> Nullable<Text>,
+        position_by -> Nullable<Text>,
+        position_at -> Nullable<Timestamp>,
+        reply -> Nullable<Text>,
+        replied_by -> Nullable<Text>,
+        replied_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    improvement_plans (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        department_id -> Text,
+        year -> Integer,
+        state -> Text,
+        return_reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    improvement_plan_items (id) {
+        id -> Text,
+        plan_id -> Text,
+        ordinal -> Integer,
+        title -> Text,
+        owner_id -> Text,
+        due_on -> Text,
+    }
+}
+
+diesel::table! {
+    improvement_plan_progress (item_id, quarter) {
+        item_id -> Text,
+        quarter -> Integer,
+        plan_id -> Text,
+        percent -> Integer,
+        note -> Text,
+        reported_by -> Nullable<Text>,
+        reported_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(survey_projects -> surveys (survey_id));
+diesel::joinable!(survey_respondents -> surveys (survey_id));
+diesel::joinable!(survey_answers -> surveys (survey_id));
+diesel::joinable!(survey_comments -> surveys (survey_id));
+diesel::joinable!(improvement_plan_items -> improvement_plans (plan_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    surveys,
+    survey_projects,
+    survey_respondents,
+    survey_answers,
+    survey_comments,
+    improvement_plans,
+    improvement_plan_items,
+    improvement_plan_progress,
+);

@@ -192,4 +192,51 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
         let res = app.get(&case.path, &admin).await;
         assert_eq!(res.headers()["etag"], "\"2\"", "{}: one version further", case.path);
     }
+
+    // Surveys and improvement plans are changed by customer service, not the administrator.
+    let (_, cs) = app.user_with(&admin, "cs.race", &[("cs_manager", "group", None)]).await;
+    let survey = json!({"name": "调查", "company_id": o.c1, "project_ids": [o.projects[0]]});
+    let survey = id(&app.create("/api/v1/surveys", &cs, survey).await);
+    let plan = json!({"department_id": o.departments[0], "year": 2027,
+        "items": [{"title": "整改", "owner_id": user, "due_on": "2027-06-30"}]});
+    let plan = id(&app.create("/api/v1/improvement-plans", &cs, plan).await);
+    let theirs = [
+        Case {
+            method: Method::PATCH,
+            path: format!("/api/v1/surveys/{survey}"),
+            body: named,
+            subject: ("survey", survey.clone()),
+            action: "survey.updated",
+        },
+        Case {
+            method: Method::POST,
+            path: format!("/api/v1/surveys/{survey}/transitions"),
+            body: |_| json!({"action": "close_collection"}),
+            subject: ("survey", survey.clone()),
+            action: "survey.updated",
+        },
+    ];
+    for (version, case) in [1, 2].into_iter().zip(&theirs) {
+        let statuses = race(&app, &cs, case, version).await;
+        let won = statuses.iter().filter(|s| **s == 200).count();
+        let stale = statuses.iter().filter(|s| **s == 412).count();
+        assert_eq!((won, stale), (1, WRITERS - 1), "{} {}: {statuses:?}", case.method, case.path);
+        let changes = changes_recorded(&app, &case.subject, case.action).await;
+        assert_eq!(changes, usize::try_from(version).unwrap(), "{}", case.path);
+    }
+    // A plan's items: the body names a user of the group, so the race is written out.
+    let path = format!("/api/v1/improvement-plans/{plan}");
+    let requests = (0..WRITERS).map(|n| {
+        let items = json!({"items": [{"title": format!("整改 {n}"), "owner_id": user, "due_on": "2027-06-30"}]});
+        app.http.patch(app.url(&path)).bearer_auth(&cs).header("if-match", "\"1\"").json(&items).send()
+    });
+    let statuses: Vec<u16> =
+        join_all(requests).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    let won = statuses.iter().filter(|s| **s == 200).count();
+    assert_eq!(won, 1, "PATCH {path}: {statuses:?}");
+    assert!(statuses.iter().all(|s| [200, 412].contains(s)), "{statuses:?}");
+    let subject = ("improvement_plan", plan.clone());
+    assert_eq!(changes_recorded(&app, &subject, "improvement_plan.updated").await, 1);
+    let read: Value = app.get(&path, &cs).await.json().await.unwrap();
+    assert_eq!(read["items"].as_array().unwrap().len(), 1, "one writer's items, not several");
 }

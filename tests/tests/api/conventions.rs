@@ -96,8 +96,19 @@ async fn the_vocabulary_of_the_api_is_published_with_chinese_labels() {
 async fn every_list_counts_on_request(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin_token().await;
-    kefu_tests::org::org(&app, &admin).await;
+    let o = kefu_tests::org::org(&app, &admin).await;
+    let (owner, cs) = app.user_with(&admin, "cs", &[("cs_manager", "group", None)]).await;
+    for year in [2027, 2028] {
+        let survey = json!({"name": format!("调查 {year}"), "company_id": o.c1,
+            "project_ids": [o.projects[0]]});
+        app.create("/api/v1/surveys", &cs, survey).await;
+        let plan = json!({"department_id": o.departments[0], "year": year,
+            "items": [{"title": "整改", "owner_id": owner, "due_on": "2027-06-30"}]});
+        app.create("/api/v1/improvement-plans", &cs, plan).await;
+    }
     for (path, expected) in [
+        ("/api/v1/surveys", 2),
+        ("/api/v1/improvement-plans", 2),
         ("/api/v1/org/companies", 2),
         ("/api/v1/org/projects", 3),
         ("/api/v1/org/buildings", 3),
@@ -121,7 +132,7 @@ async fn every_list_counts_on_request(backend: Backend) {
         assert!(plain.get("total").is_none(), "{path}: total only when asked");
     }
     let groups: Value = app.get("/api/v1/users?count=true", &admin).await.json().await.unwrap();
-    assert_eq!(groups["total"], 1);
+    assert_eq!(groups["total"], 2, "the administrator and the customer-service manager");
 }
 
 #[tokio::test]

@@ -74,6 +74,17 @@ pub enum Permission {
     WebhooksManage,
     /// Read the periodic jobs and their last runs on every node; platform only.
     JobsRead,
+    /// Read satisfaction surveys, their answers, results and comments (R-SAT-1, R-SAT-2), and
+    /// the departments' improvement plans (R-SAT-3).
+    SurveysRead,
+    /// Run surveys: create and change them, record distributions and answers, import answers,
+    /// record the company's official position on a comment and reply to it (R-SAT-1).
+    SurveysManage,
+    /// Write a department's improvement plan, submit it and report its quarterly progress
+    /// (R-SAT-3).
+    ImprovementPlansWrite,
+    /// Approve or return a submitted improvement plan (management, R-SAT-3).
+    ImprovementPlansApprove,
 }
 
 use Permission as P;
@@ -97,30 +108,30 @@ macro_rules! roles {
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
         [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead,
-         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage, WebhooksManage];
+         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage, WebhooksManage, SurveysRead];
     PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates and watches the periodic jobs; sees no group's business data.",
         [GroupsManage, CalendarsManage, JobsRead];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage, SurveysRead, SurveysManage];
     CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead, SurveysRead, SurveysManage, ImprovementPlansWrite];
     CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
         [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, FundsRead];
+         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove];
     OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
         [OrgRead, CustomersRead, UsersRead,
          ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead];
     Vp = "vp", "分管副总", "Vice president in charge (分管副总).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove, FundsRead];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove, FundsRead, SurveysRead];
     President = "president", "总裁", "President (总裁).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove];
     GeneralManager = "general_manager", "总经理", "A company's or center's general manager (总经理); approves fund uses of 10,000 – 100,000 yuan (R-AP-3).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, WorkOrdersRead, FundsRead];
+         ComplaintsRead, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove];
     DevelopmentDirector = "development_director", "开发部总监", "Development director (开发部总监); approves fund uses below 10,000 yuan (R-AP-3).",
         [OrgRead, CustomersRead,
          ComplaintsRead, WorkOrdersRead, FundsRead];
@@ -135,7 +146,7 @@ roles! {
          ComplaintsRead, WorkOrdersRead, WorkOrdersRespond];
     DeptHead = "dept_head", "部门负责人", "Head of a department; approves its proposals (R-WO-2).",
         [OrgRead,
-         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond, WorkOrdersApprove];
+         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond, WorkOrdersApprove, SurveysRead, ImprovementPlansWrite];
     PropertyStaff = "property_staff", "物业人员", "Property-management staff (物业).",
         [OrgRead, CustomersRead, CustomerPhonesRead,
          ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback];
@@ -147,7 +158,7 @@ roles! {
          ComplaintsRead, ComplaintsReceive];
     Auditor = "auditor", "审计", "Auditor: reads everything in scope (the audit trail included), changes nothing, sees masked phones.",
         [OrgRead, CustomersRead, UsersRead, AuditRead,
-         ComplaintsRead, WorkOrdersRead, FundsRead];
+         ComplaintsRead, WorkOrdersRead, FundsRead, SurveysRead];
     CrmIntegration = "crm_integration", "CRM 集成", "A CRM system (integration client): keeps customers in sync.",
         [OrgRead, CustomersRead, CustomersWrite,
          ComplaintsRead, ComplaintsReceive];
@@ -209,7 +220,42 @@ mod tests {
                 | P::ComplaintsRead
                 | P::WorkOrdersRead
                 | P::FundsRead
+                | P::SurveysRead
         )));
+    }
+
+    /// Who reads and runs satisfaction surveys (R-SAT-1) and who writes and approves the
+    /// improvement plans (R-SAT-3). Columns: surveys **R**ead, **M**anage; plans **W**rite,
+    /// **A**pprove.
+    #[test]
+    fn r_sat_survey_and_plan_permissions_by_role() {
+        let columns = [
+            P::SurveysRead,
+            P::SurveysManage,
+            P::ImprovementPlansWrite,
+            P::ImprovementPlansApprove,
+        ];
+        let holders = |p: Permission| -> Vec<Role> {
+            Role::ALL.iter().copied().filter(|r| r.permits(p)).collect()
+        };
+        use Role as R;
+        assert_eq!(
+            holders(columns[0]),
+            [
+                R::Admin,
+                R::CsSpecialist,
+                R::CsManager,
+                R::CustomerDirector,
+                R::Vp,
+                R::President,
+                R::GeneralManager,
+                R::DeptHead,
+                R::Auditor
+            ]
+        );
+        assert_eq!(holders(columns[1]), [R::CsSpecialist, R::CsManager]);
+        assert_eq!(holders(columns[2]), [R::CsManager, R::DeptHead]);
+        assert_eq!(holders(columns[3]), [R::CustomerDirector, R::President, R::GeneralManager]);
     }
 
     /// The complaint, work-order and contractor permissions of every role (RULES.md §4–§6), as

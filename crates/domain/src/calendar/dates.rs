@@ -37,6 +37,25 @@ impl BusinessCalendar {
         }
     }
 
+    /// The start of working hours (上班时间) of a date: when its first working block opens;
+    /// `None` on a day without work.
+    pub fn start_of_working_hours(
+        &self,
+        date: NaiveDate,
+    ) -> Result<Option<DateTime<Utc>>, CalendarError> {
+        check_date(date)?;
+        let blocks = self.hours_on(date);
+        let Some(first) = blocks.blocks().first() else {
+            return Ok(None);
+        };
+        let mut offsets = Offsets::new(self.tz);
+        let open = match offsets.layout(day_start(date)).spans(blocks).next() {
+            Some((open, _)) => open,
+            None => offsets.instant(date, i64::from(first.start_seconds()) * NANOS),
+        };
+        Ok(Some(from_nanos(open)))
+    }
+
     /// The end of working hours (下班时间) of a date, for "by the 5th" (X日前) dues; `None` on a
     /// day without work.
     pub fn end_of_working_hours(

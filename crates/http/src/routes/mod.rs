@@ -13,11 +13,13 @@ pub mod funds;
 pub mod grants;
 pub mod groups;
 pub mod health;
+pub mod improvement_plans;
 pub mod jobs;
 pub mod me;
 pub mod notifications;
 pub mod org;
 pub mod policies;
+pub mod surveys;
 pub mod users;
 pub mod vocabularies;
 pub mod webhooks;
@@ -99,6 +101,26 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(callbacks::record_callback)
         .service(callbacks::list_callback_records)
         .service(jobs::list_jobs)
+        .service(surveys::create_survey)
+        .service(surveys::list_surveys)
+        .service(surveys::get_survey)
+        .service(surveys::update_survey)
+        .service(surveys::transition_survey)
+        .service(surveys::answers::create_survey_distribution)
+        .service(surveys::answers::create_survey_answer)
+        .service(surveys::answers::list_survey_answers)
+        .service(surveys::answers::import_survey_answers)
+        .service(surveys::answers::get_survey_answer)
+        .service(surveys::results::get_survey_results)
+        .service(surveys::comments::list_survey_comments)
+        .service(surveys::comments::set_survey_comment_position)
+        .service(surveys::comments::reply_survey_comment)
+        .service(improvement_plans::create_improvement_plan)
+        .service(improvement_plans::list_improvement_plans)
+        .service(improvement_plans::get_improvement_plan)
+        .service(improvement_plans::update_improvement_plan)
+        .service(improvement_plans::transition_improvement_plan)
+        .service(improvement_plans::create_improvement_plan_progress)
         .service(contractors::create_contractor)
         .service(contractors::list_contractors)
         .service(contractors::get_contractor)

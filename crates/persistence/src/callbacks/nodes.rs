@@ -29,8 +29,7 @@ pub(crate) fn survey_periods(
     conn: &mut DbConnection,
     group_id: &str,
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-    let _ = (conn, group_id);
-    Ok(Vec::new())
+    crate::surveys::periods(conn, group_id)
 }
 
 /// The nominal due and the due (survey periods applied) of a node callback for `reason`

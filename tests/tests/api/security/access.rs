@@ -359,6 +359,39 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
         .await
         .unwrap();
     assert_problem(res, 404, "not_found").await;
+
+    // Surveys and improvement plans (R-SAT): group B's administrator and manager reach none of
+    // group A's, and name none of its companies.
+    let body = json!({"name": "调查", "company_id": o.c1, "project_ids": [o.projects[0]]});
+    let survey = id(&app.create("/api/v1/surveys", &cs, body.clone()).await);
+    let plan = json!({"department_id": o.departments[0], "year": 2027,
+        "items": [{"title": "整改", "owner_id": id(&user), "due_on": "2027-06-30"}]});
+    let plan = id(&app.create("/api/v1/improvement-plans", &cs, plan).await);
+    let one = format!("/api/v1/surveys/{survey}");
+    for token in [&b, &b_cs] {
+        for path in [
+            one.clone(),
+            format!("{one}/results"),
+            format!("{one}/answers"),
+            format!("{one}/comments"),
+            format!("/api/v1/improvement-plans/{plan}"),
+        ] {
+            assert_problem(app.get(&path, token).await, 404, "not_found").await;
+        }
+        for list in ["/api/v1/surveys", "/api/v1/improvement-plans"] {
+            let listed: Value = app.get(list, token).await.json().await.unwrap();
+            assert!(ids(&listed).is_empty(), "group A's {list} leak into group B's list");
+        }
+    }
+    assert_problem(app.patch(&one, &b_cs, 1, &json!({"name": "偷"})).await, 404, "not_found").await;
+    let path = format!("/api/v1/improvement-plans/{plan}");
+    assert_problem(app.patch(&path, &b_cs, 1, &json!({})).await, 404, "not_found").await;
+    let answer = json!({"customer_id": o.customers[0], "scores": {"overall_design": 5}});
+    let res = app.post(&format!("{one}/answers"), &b_cs, &answer).await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app.post("/api/v1/surveys", &b_cs, &body).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "company_id");
 }
 
 /// Like complaints (`complaints::a_project_user_never_reaches_another_projects_complaints`):

@@ -35,6 +35,7 @@ fn op(
 /// contractor of the group.
 struct Fixture {
     customer: String,
+    company: String,
     project: String,
     complaint: String,
     department: String,
@@ -46,6 +47,12 @@ struct Fixture {
     attachment: String,
     /// The project's fund account (R-AP-3).
     fund_account: String,
+    /// A satisfaction survey of the project (R-SAT-1).
+    survey: String,
+    /// The department's improvement plan, in draft (R-SAT-3).
+    plan: String,
+    /// An active user of the group, to own plan items.
+    owner: String,
     /// A department's reply and its approval move a work order on for good (the same action
     /// again is 409, which comes before the 403 of a missing permission): every role gets work
     /// orders of its own, by role name.
@@ -195,6 +202,42 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             Some(json!({"complaint_id": complaint, "amount_fen": 100, "use": "repair"})),
             P::ComplaintsWork,
         ),
+        op(Method::GET, "/api/v1/surveys", None, P::SurveysRead),
+        op(Method::GET, format!("/api/v1/surveys/{}", f.survey), None, P::SurveysRead),
+        op(Method::GET, format!("/api/v1/surveys/{}/results", f.survey), None, P::SurveysRead),
+        op(Method::GET, format!("/api/v1/surveys/{}/answers", f.survey), None, P::SurveysRead),
+        op(Method::GET, format!("/api/v1/surveys/{}/comments", f.survey), None, P::SurveysRead),
+        op(
+            Method::POST,
+            "/api/v1/surveys",
+            Some(json!({"name": format!("调查 {role}"), "company_id": f.company,
+                "project_ids": [f.project]})),
+            P::SurveysManage,
+        ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/surveys/{}", f.survey),
+            Some(json!({"name": format!("调查 {role}")})),
+            P::SurveysManage,
+        ),
+        op(Method::GET, "/api/v1/improvement-plans", None, P::SurveysRead),
+        op(Method::GET, format!("/api/v1/improvement-plans/{}", f.plan), None, P::SurveysRead),
+        op(
+            Method::POST,
+            "/api/v1/improvement-plans",
+            Some(
+                json!({"department_id": f.department, "year": 2030 + Role::ALL.iter().position(|r| r.as_str() == role).unwrap_or(0),
+                "items": [{"title": format!("整改 {role}"), "owner_id": f.owner, "due_on": "2031-03-31"}]}),
+            ),
+            P::ImprovementPlansWrite,
+        ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/improvement-plans/{}", f.plan),
+            Some(json!({"items": [{"title": format!("整改 {role}"), "owner_id": f.owner,
+                "due_on": "2027-06-30"}]})),
+            P::ImprovementPlansWrite,
+        ),
         op(Method::GET, "/api/v1/approvals", None, P::ComplaintsRead),
         op(
             Method::POST,
@@ -326,7 +369,7 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
             json!({"company_id": id(&company), "name": "矩阵项目"}),
         )
         .await;
-    let (_, receiver) =
+    let (owner, receiver) =
         app.user_with(&admin, "matrix.receiver", &[("cs_manager", "group", None)]).await;
     let complaint = app
         .create(
@@ -371,6 +414,21 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
     let (_, finance) = app.user_with(&admin, "matrix.finance", &[("finance", "group", None)]).await;
     let account =
         app.create("/api/v1/fund-accounts", &finance, json!({"project_id": id(&project)})).await;
+    let survey = app
+        .create(
+            "/api/v1/surveys",
+            &receiver,
+            json!({"name": "矩阵调查", "company_id": id(&company), "project_ids": [id(&project)]}),
+        )
+        .await;
+    let plan = app
+        .create(
+            "/api/v1/improvement-plans",
+            &receiver,
+            json!({"department_id": department, "year": 2027,
+                "items": [{"title": "整改", "owner_id": owner, "due_on": "2027-06-30"}]}),
+        )
+        .await;
     let mut own = BTreeMap::new();
     for role in Role::ALL.iter().filter(|r| **r != Role::PlatformOperator) {
         let sent = send_order(&app, &receiver, &complaint, &department).await;
@@ -389,6 +447,10 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
         webhook: id(&webhook["webhook"]),
         attachment: id(&attachment),
         fund_account: id(&account),
+        survey: id(&survey),
+        plan: id(&plan),
+        owner,
+        company: id(&company),
         own,
     };
     let policy: Value = app.get("/api/v1/policies/sla", &admin).await.json().await.unwrap();
