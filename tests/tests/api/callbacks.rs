@@ -24,6 +24,7 @@ both_backends! {
     callbacks_keep_to_roles_and_scope => callbacks_keep_to_roles_and_scope;
     twenty_callers_record_one_task_once => twenty_callers_record_one_task_once;
     r_cb_4_the_node_questionnaires_are_pulled_on_the_25th => r_cb_4_the_node_questionnaires_are_pulled_on_the_25th;
+    r_cb_4_a_survey_period_suspends_the_node_callbacks => r_cb_4_a_survey_period_suspends_the_node_callbacks;
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -791,4 +792,72 @@ async fn r_cb_4_the_node_questionnaires_are_pulled_on_the_25th(backend: Backend)
     let res = app.get("/api/v1/callbacks/summary?month=2026-13", &cs).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "month");
+}
+
+/// R-CB-4 with R-T-12 on the 2026 calendar: a complaint archived on Tuesday 2026-12-01 at 10:00
+/// is called back a week later (12-08 10:00). The December survey opens on 12-03 and collects
+/// for 10 WD (R-SAT-1): the callback is suspended meanwhile and its due moves by the whole
+/// period; one archived during the survey counts its week from the survey's end. Cancelling
+/// the survey gives the first its week back.
+async fn r_cb_4_a_survey_period_suspends_the_node_callbacks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    app.user_with(&admin, "cs.manager", &[("cs_manager", "group", None)]).await;
+    let cs = token(&app, "cs.manager").await;
+    let complaint = |what: &str| {
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "category": "staff_attitude", "description": what})
+    };
+    let mut close = to_resolved();
+    close.push(json!({"action": "record_callback", "method": "phone", "reached": true, "satisfaction": 5}));
+    close.push(json!({"action": "archive"}));
+    let first = receive(&app, &cs, complaint("楼道灯坏")).await;
+    let second = receive(&app, &cs, complaint("垃圾清运不及时")).await;
+    app.clock.set(at("2026-12-01T10:00:00+08:00"));
+    let cs = token(&app, "cs.manager").await;
+    let first = walk(&app, &cs, first, &close).await;
+    let node = |c: &Value| format!("complaint_id={}&reason=complaint_closed", id(c));
+    let task = callbacks(&app, &cs, &node(&first)).await.remove(0);
+    assert_eq!(task["due_at"], "2026-12-08T10:00:00+08:00", "R-T-12: a calendar week");
+    let res = app
+        .post(
+            "/api/v1/surveys",
+            &cs,
+            &json!({"name": "2026年12月满意度调查", "period": "2026-12", "starts_on": "2026-12-03",
+                "company_id": o.c1, "project_ids": [o.projects[0]]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let survey: Value = res.json().await.unwrap();
+    let opens = at(survey["opens_at"].as_str().unwrap());
+    let closes = at(survey["collection"]["due_at"].as_str().unwrap());
+    assert_eq!(opens, at("2026-12-03T09:00:00+08:00"));
+    assert_eq!(closes, at("2026-12-16T18:00:00+08:00"), "10 WD of collection");
+    let moved: Value =
+        app.get(&format!("/api/v1/callbacks/{}", id(&task)), &cs).await.json().await.unwrap();
+    assert_eq!(moved["nominal_due_at"], "2026-12-08T10:00:00+08:00");
+    let due = at("2026-12-08T10:00:00+08:00") + (closes - opens);
+    assert_eq!(at(moved["due_at"].as_str().unwrap()), due, "moved by the length of the pause");
+    assert_eq!(moved["due_at"], "2026-12-21T19:00:00+08:00");
+    // Archived during the survey: its week starts when the survey ends.
+    app.clock.set(at("2026-12-10T10:00:00+08:00"));
+    let cs = token(&app, "cs.manager").await;
+    let second = walk(&app, &cs, second, &close).await;
+    let during = callbacks(&app, &cs, &node(&second)).await.remove(0);
+    assert_eq!(during["due_at"], "2026-12-23T18:00:00+08:00");
+    // The survey cancelled: no pause.
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/surveys/{}/transitions", id(&survey))))
+        .bearer_auth(&cs)
+        .header("if-match", format!("\"{}\"", survey["version"]))
+        .json(&json!({"action": "cancel"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let back: Value =
+        app.get(&format!("/api/v1/callbacks/{}", id(&task)), &cs).await.json().await.unwrap();
+    assert_eq!(back["due_at"], "2026-12-08T10:00:00+08:00");
 }
