@@ -450,6 +450,10 @@ async fn r_sat_1_surveys_need_their_roles_and_stay_within_reach(backend: Backend
         .await
         .1;
     assert_eq!(app.get(&one, &a).await.status(), 200);
+    let listed = json(app.get("/api/v1/surveys", &a).await, 200).await;
+    assert_eq!(listed["items"][0]["id"], json!(sid));
+    let listed = json(app.get("/api/v1/surveys", &b).await, 200).await;
+    assert_eq!(listed["items"], json!([]));
     let answer = json!({"customer_id": o.customers[0], "scores": scores(2, true)});
     assert_eq!(app.post(&format!("{one}/answers"), &a, &answer).await.status(), 201);
     app.stop().await;
