@@ -185,6 +185,25 @@ def main():
              {"If-Match": f'"{version}"'})
     callback = call(base, token, "GET", f"/api/v1/callbacks?complaint_id={resolved}")["items"][0]["id"]
     batch = post("/api/v1/callbacks/batches", {"week_of": "2026-01-05", "seed": "7"})["id"]
+    # A survey campaign over the seeded project (its owner a respondent) with one answer and
+    # its open comment (R-SAT-1), and the department's improvement plan (R-SAT-3).
+    survey = post(
+        "/api/v1/surveys",
+        {"name": "满意度调查 seed", "period": "2026-12", "company_id": company,
+         "project_ids": [project]},
+    )["id"]
+    post(
+        f"/api/v1/surveys/{survey}/answers",
+        {"customer_id": customer, "scores": {"overall_design": 4, "construction_quality": 3,
+         "fitout_quality": 4, "sales_process": 5, "developer_service": 4,
+         "property_service": 3}, "comments": ["电梯等候时间长 seed"]},
+    )
+    comment = call(base, token, "GET", f"/api/v1/surveys/{survey}/comments")["items"][0]["id"]
+    plan = post(
+        "/api/v1/improvement-plans",
+        {"department_id": department, "year": 2027,
+         "items": [{"title": "缩短电梯等候 seed", "owner_id": me["id"], "due_on": "2027-06-30"}]},
+    )["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -213,6 +232,9 @@ def main():
         "WEBHOOK": webhook,
         "CALLBACK": callback,
         "CALLBACK_BATCH": batch,
+        "SURVEY": survey,
+        "SURVEY_COMMENT": comment,
+        "IMPROVEMENT_PLAN": plan,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

@@ -763,7 +763,8 @@ async fn r_cb_4_the_node_questionnaires_are_pulled_on_the_25th(backend: Backend)
         tasks.push(callbacks(&app, &cs, &format!("customer_id={}", id(&buyer))).await.remove(0));
     }
     assert!(tasks.iter().all(|t| t["reason"] == "contract_signed"));
-    let call = |answers: Value| json!({"method": "phone", "reached": true, "satisfaction": answers});
+    let call =
+        |answers: Value| json!({"method": "phone", "reached": true, "satisfaction": answers});
     app.clock.set(at("2026-11-20T10:00:00+08:00"));
     let cs = token(&app, "cs.manager").await;
     let res = record(&app, &cs, &id(&tasks[0]), call(json!({"overall": 5, "attitude": 4}))).await;
@@ -777,17 +778,35 @@ async fn r_cb_4_the_node_questionnaires_are_pulled_on_the_25th(backend: Backend)
     let res = app.get("/api/v1/callbacks/summary?month=2026-11", &cs).await;
     assert_eq!(res.status(), 200);
     let pull: Value = res.json().await.unwrap();
-    assert_eq!((&pull["from"], &pull["to"], &pull["summary_due_on"]),
-        (&json!("2026-10-26"), &json!("2026-11-25"), &json!("2026-12-10")));
-    let contract = pull["reasons"].as_array().unwrap().iter().find(|r| r["reason"] == "contract_signed").unwrap();
-    assert_eq!((&contract["records"], &contract["reached"], &contract["done"]), (&json!(2), &json!(2), &json!(2)));
-    assert_eq!(contract["questions"], json!([
-        {"code": "attitude", "count": 1, "average": 4.0},
-        {"code": "overall", "count": 2, "average": 3.5},
-    ]));
+    assert_eq!(
+        (&pull["from"], &pull["to"], &pull["summary_due_on"]),
+        (&json!("2026-10-26"), &json!("2026-11-25"), &json!("2026-12-10"))
+    );
+    let contract = pull["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reason"] == "contract_signed")
+        .unwrap();
+    assert_eq!(
+        (&contract["records"], &contract["reached"], &contract["done"]),
+        (&json!(2), &json!(2), &json!(2))
+    );
+    assert_eq!(
+        contract["questions"],
+        json!([
+            {"code": "attitude", "count": 1, "average": 4.0},
+            {"code": "overall", "count": 2, "average": 3.5},
+        ])
+    );
     let december: Value =
         app.get("/api/v1/callbacks/summary?month=2026-12", &cs).await.json().await.unwrap();
-    let contract = december["reasons"].as_array().unwrap().iter().find(|r| r["reason"] == "contract_signed").unwrap();
+    let contract = december["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reason"] == "contract_signed")
+        .unwrap();
     assert_eq!(contract["records"], 1);
     let res = app.get("/api/v1/callbacks/summary?month=2026-13", &cs).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
@@ -810,7 +829,9 @@ async fn r_cb_4_a_survey_period_suspends_the_node_callbacks(backend: Backend) {
             "customer_id": o.customers[0], "category": "staff_attitude", "description": what})
     };
     let mut close = to_resolved();
-    close.push(json!({"action": "record_callback", "method": "phone", "reached": true, "satisfaction": 5}));
+    close.push(
+        json!({"action": "record_callback", "method": "phone", "reached": true, "satisfaction": 5}),
+    );
     close.push(json!({"action": "archive"}));
     let first = receive(&app, &cs, complaint("楼道灯坏")).await;
     let second = receive(&app, &cs, complaint("垃圾清运不及时")).await;

@@ -280,7 +280,7 @@ list_query!(
         customer_id: Option<String>,
         /// Only those with this reason among theirs.
         reason: Option<CallbackReason>,
-        /// Only those due before this instant (RFC 3339).
+        /// Only those due before this instant (RFC 3339, a year from 1900 to 2200).
         #[param(max_length = 40)]
         due_before: Option<String>,
     }

@@ -220,6 +220,18 @@ pub struct ProgressBody {
     pub note: String,
 }
 
+/// The years a plan may be for.
+const PLAN_YEARS: std::ops::RangeInclusive<i32> = 2000..=2150;
+
+/// `year`, or a 422 naming it.
+fn plan_year(year: i32) -> Result<i32, ApiError> {
+    if PLAN_YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(ApiError::field("year", "out_of_range", format!("must be 2000 to 2150, not {year}")))
+    }
+}
+
 list_query!(
     /// Filters and paging of the plan list.
     PlanQuery {
@@ -243,7 +255,8 @@ list_query!(
 #[post("/api/v1/improvement-plans")]
 pub async fn create_improvement_plan(ctx: Ctx, body: Body<NewPlanBody>) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let new = NewPlan { department_id: b.department_id, year: b.year, items: items(b.items)? };
+    let new =
+        NewPlan { department_id: b.department_id, year: plan_year(b.year)?, items: items(b.items)? };
     let (read, write) = ctx.caller.scopes(READ, WRITE)?;
     let now = ctx.now();
     let made = ctx.run(move |conn| Ok(plans::create(conn, (&read, &write), &new, now)?)).await?;
@@ -262,7 +275,7 @@ pub async fn list_improvement_plans(
     let q = q.into_inner();
     let req = q.list_request()?;
     let filter = PlanFilter {
-        year: q.year,
+        year: q.year.map(plan_year).transpose()?,
         department_id: text_filter("department_id", q.department_id, 64)?,
         state: q.state,
     };

@@ -24,11 +24,14 @@ use crate::{
     sla,
 };
 
+/// A node callback's due without and with the survey pauses.
+pub(crate) type Dues = (DateTime<Utc>, DateTime<Utc>);
+
 /// The group's survey periods `(opens, collection due)`, which suspend node callbacks.
 pub(crate) fn survey_periods(
     conn: &mut DbConnection,
     group_id: &str,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+) -> Result<Vec<crate::surveys::SurveyPeriod>, StoreError> {
     crate::surveys::periods(conn, group_id)
 }
 
@@ -40,7 +43,7 @@ pub(crate) fn due(
     reason: CallbackReason,
     started_at: DateTime<Utc>,
     project_id: &str,
-) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+) -> Result<Option<Dues>, StoreError> {
     let policy = sla::current(conn, Some(group_id))?.ok_or(StoreError::NotFound)?;
     let Some(def) = reason.node_clock().and_then(|name| policy.policy.0.clock(name)) else {
         return Ok(None);
