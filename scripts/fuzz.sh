@@ -30,27 +30,48 @@ fuzz_backend() {
   local password; password="fuzz-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   printf '%s\n' "$password" | KEFU_DATABASE_URL="$url" "$KEFU" create-admin --username fuzzer
   KEFU_DATABASE_URL="$url" KEFU_LISTEN="127.0.0.1:$port" RUST_LOG=warn "$KEFU" serve >"$work/$backend.log" 2>&1 &
-  pids+=($!)
+  local server=$!
+  # In its own subshell: the server goes when the fuzzing ends, however it ends.
+  trap 'kill "$server" 2>/dev/null || true' EXIT
   wait_for_http "http://127.0.0.1:$port/readyz"
   local token
   token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
     -d "{\"username\":\"fuzzer\",\"password\":\"$password\"}" | .venv/bin/python -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
   # One record of every kind, so by-id operations reach real records (schemathesis.toml).
   eval "$(.venv/bin/python tools/fuzz_seed.py "http://127.0.0.1:$port" "$token")"
+  local status=0
   SCHEMATHESIS_HOOKS=tools/fuzz_hooks.py .venv/bin/st run "http://127.0.0.1:$port/openapi.json" \
     --checks all --seed "$SEED" --max-examples "$EXAMPLES" \
     --workers 1 --no-color --header "Authorization: Bearer $token" \
-    || { echo "kefu log ($backend):"; tail -n 50 "$work/$backend.log"; return 1; }
+    || { status=1; echo "kefu log ($backend):"; tail -n 50 "$work/$backend.log"; }
+  kill "$server" 2>/dev/null || true
+  return "$status"
+}
+
+# Each backend is fuzzed by its own Schemathesis against its own server, both at once (each is
+# mostly one busy process: two cores serve both); their reports follow one another.
+started=()
+in_background() {
+  local name=$1; shift
+  ( "$@" >"$work/$name.out" 2>&1; echo $? >"$work/$name.status" ) &
+  started+=("$name")
 }
 
 backends="${FUZZ_BACKENDS:-sqlite postgres}"
-case " $backends " in *" sqlite "*) fuzz_backend sqlite "sqlite://$work/fuzz.db" ;; esac
+case " $backends " in *" sqlite "*) in_background sqlite fuzz_backend sqlite "sqlite://$work/fuzz.db" ;; esac
 if [ "${backends#*postgres}" = "$backends" ]; then
   :
 elif pg_reachable; then
   fuzz_db="kefu_fuzz_$(date +%s)_$$"
   psql "$TEST_DATABASE_URL" -qAtc "CREATE DATABASE \"$fuzz_db\"" >/dev/null
-  fuzz_backend postgres "$(database_url "$fuzz_db")"
+  in_background postgres fuzz_backend postgres "$(database_url "$fuzz_db")"
 else
   pg_unreachable_notice "fuzzing on PostgreSQL"
 fi
+wait
+failed=0
+for name in "${started[@]}"; do
+  cat "$work/$name.out"
+  [ "$(cat "$work/$name.status" 2>/dev/null || echo 1)" = 0 ] || { echo "!!! fuzz failed on $name"; failed=1; }
+done
+exit "$failed"

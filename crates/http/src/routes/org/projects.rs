@@ -128,7 +128,8 @@ pub struct NewProjectRequest {
     pub customer_service_contact: Option<Contact>,
     /// The property contact.
     pub property_contact: Option<Contact>,
-    /// The date of its mass handover (集中交付).
+    /// The date of its mass handover (集中交付), of the years 1900–2200.
+    #[schema(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub handover_on: Option<Day>,
 }
 
@@ -152,7 +153,7 @@ pub struct ProjectPatch {
     /// A new mass handover date: its owners' callbacks a month later are planned or moved
     /// (R-T-12); `null` clears it and cancels them.
     #[serde(default, deserialize_with = "crate::body::double_option")]
-    #[schema(value_type = Option<String>, format = Date, nullable)]
+    #[schema(value_type = Option<String>, format = Date, nullable, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub handover_on: Option<Option<Day>>,
 }
 
