@@ -657,6 +657,29 @@ async fn callbacks_keep_to_roles_and_scope(backend: Backend) {
         record(&app, &coordinator, &id(&task), json!({"method": "phone", "reached": true})).await;
     assert_problem(res, 403, "forbidden").await;
     assert_problem(batch(&app, &project_b, json!({})).await, 403, "forbidden").await;
+    // A batch's tracking list and sample show a project's user only his project's complaints.
+    let older = receive(
+        &app,
+        &cs,
+        json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+            "customer_id": o.customers[0], "description": "旧投诉",
+            "received_at": "2026-09-21T10:00:00+08:00"}),
+    )
+    .await;
+    let made: Value =
+        batch(&app, &cs, json!({"week_of": "2026-10-05", "seed": "1"})).await.json().await.unwrap();
+    assert_eq!(made["sample_ids"], json!([id(&older)]));
+    let path_b = format!("/api/v1/callbacks/batches/{}", id(&made));
+    let seen: Value = app.get(&path_b, &project_b).await.json().await.unwrap();
+    assert_eq!((&seen["items"], &seen["sample_ids"]), (&json!([]), &json!([])));
+    let listed: Value =
+        app.get("/api/v1/callbacks/batches", &project_b).await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["sample_ids"], json!([]));
+    let seen: Value = app.get(&path_b, &cs).await.json().await.unwrap();
+    assert_eq!(seen["items"].as_array().unwrap().len(), 2);
+    // The batch joined the resolved complaint's task (one task, two reasons).
+    let task: Value = app.get(&path, &cs).await.json().await.unwrap();
+    assert_eq!(task["reasons"], json!(["completion", "weekly"]));
     // Reassignment: the cs manager hands the task to the specialist of project A.
     let (specialist, _) =
         app.user_with(&admin, "cs.a", &[("cs_specialist", "project", Some(&o.projects[0]))]).await;

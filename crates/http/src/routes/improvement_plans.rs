@@ -255,8 +255,11 @@ list_query!(
 #[post("/api/v1/improvement-plans")]
 pub async fn create_improvement_plan(ctx: Ctx, body: Body<NewPlanBody>) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let new =
-        NewPlan { department_id: b.department_id, year: plan_year(b.year)?, items: items(b.items)? };
+    let new = NewPlan {
+        department_id: b.department_id,
+        year: plan_year(b.year)?,
+        items: items(b.items)?,
+    };
     let (read, write) = ctx.caller.scopes(READ, WRITE)?;
     let now = ctx.now();
     let made = ctx.run(move |conn| Ok(plans::create(conn, (&read, &write), &new, now)?)).await?;

@@ -391,9 +391,46 @@ fn of_group(scope: &Scope) -> Filter<callback_batches::table> {
 }
 
 /// A page of the group's batches, oldest first.
+/// Its sample cut to the complaints the reader reaches.
 pub fn list(conn: &mut Conn, scope: &Scope, req: &ListRequest) -> Result<Page<Batch>, StoreError> {
     let query = || callback_batches::table.filter(of_group(scope)).into_boxed();
-    page!(conn.raw(), callback_batches, query, Batch, req)
+    let mut page = page!(conn.raw(), callback_batches, query, Batch, req)?;
+    for batch in &mut page.items {
+        within_reach(conn.raw(), scope, batch)?;
+    }
+    Ok(page)
+}
+
+/// The complaint ids among `ids` that `scope` reaches.
+fn reached(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    ids: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    Ok(rows::table
+        .filter(complaints::within(scope))
+        .filter(rows::id.eq_any(ids))
+        .select(rows::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Cuts a batch's sample to the complaints the reader reaches: a project's user learns
+/// nothing of other projects' complaints, not even their ids.
+fn within_reach(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    batch: &mut Batch,
+) -> Result<(), StoreError> {
+    if scope.reach.whole_group {
+        return Ok(());
+    }
+    let sample = batch.sample_ids();
+    let seen = reached(conn, scope, &sample)?;
+    let kept: Vec<&String> = sample.iter().filter(|id| seen.contains(*id)).collect();
+    batch.sample_ids = serde_json::json!(kept).to_string();
+    Ok(())
 }
 
 /// A batch with the items of its tracking list whose complaint the reader reaches.
@@ -418,14 +455,10 @@ pub fn get(conn: &mut Conn, scope: &Scope, id: &str) -> Result<BatchWithItems, S
             CallbackTask::as_select(),
         ))
         .load(conn)?;
-    let ids: Vec<&String> = lines.iter().map(|l| &l.0).collect();
-    let visible: std::collections::HashSet<String> = rows::table
-        .filter(complaints::within(scope))
-        .filter(rows::id.eq_any(ids))
-        .select(rows::id)
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
+    let ids: Vec<String> = lines.iter().map(|l| l.0.clone()).collect();
+    let visible = reached(conn, scope, &ids)?;
+    let mut batch = batch;
+    within_reach(conn, scope, &mut batch)?;
     let items = lines
         .into_iter()
         .filter(|l| visible.contains(&l.0))
