@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset};
 use kefu_domain::{
     access::Permission,
     callback::{CallbackOutcome, CallbackReason, CallbackState},
@@ -40,10 +40,6 @@ use crate::{
 const READ: Permission = Permission::ComplaintsRead;
 const RECORD: Permission = Permission::ComplaintsCallback;
 const PLAN: Permission = Permission::CallbacksPlan;
-
-fn instant(at: NaiveDateTime) -> DateTime<FixedOffset> {
-    local(at)
-}
 
 /// A callback task as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,15 +102,15 @@ fn view(t: CallbackTask, attempts_allowed: i64) -> CallbackView {
         reason: CallbackReason::try_from(t.reason.clone()).unwrap_or(CallbackReason::Completion),
         reasons: t.reasons(),
         state: t.state(),
-        due_at: instant(t.due_at),
-        nominal_due_at: instant(t.nominal_due_at),
-        started_at: instant(t.started_at),
+        due_at: local(t.due_at),
+        nominal_due_at: local(t.nominal_due_at),
+        started_at: local(t.started_at),
         assignee: t.assignee_id.clone(),
         assignee_id: t.assignee_id,
-        next_attempt_at: t.next_attempt_at.map(instant),
-        finished_at: t.finished_at.map(instant),
-        created_at: instant(t.created_at),
-        updated_at: instant(t.updated_at),
+        next_attempt_at: t.next_attempt_at.map(local),
+        finished_at: t.finished_at.map(local),
+        created_at: local(t.created_at),
+        updated_at: local(t.updated_at),
         id: t.id,
         complaint_id: t.complaint_id,
         customer_id: t.customer_id,
@@ -177,7 +173,7 @@ impl From<CallbackRecord> for RecordView {
             satisfaction: serde_json::from_str(&r.scores).unwrap_or_default(),
             outcome: CallbackOutcome::try_from(r.outcome.clone())
                 .unwrap_or(CallbackOutcome::Recorded),
-            recorded_at: instant(r.recorded_at),
+            recorded_at: local(r.recorded_at),
             id: r.id,
             task_id: r.task_id,
             attempt: r.attempt,
@@ -520,7 +516,7 @@ pub struct BatchItemView {
 fn batch_view(b: Batch, items: Vec<BatchItem>) -> BatchView {
     BatchView {
         sample_ids: b.sample_ids(),
-        created_at: instant(b.created_at),
+        created_at: local(b.created_at),
         id: b.id,
         week_of: b.week_of,
         run_on: b.run_on,
@@ -534,7 +530,7 @@ fn batch_view(b: Batch, items: Vec<BatchItem>) -> BatchView {
             .into_iter()
             .map(|i| BatchItemView {
                 state: i.task.state(),
-                due_at: instant(i.task.due_at),
+                due_at: local(i.task.due_at),
                 callback_id: i.task.id,
                 assignee_id: i.task.assignee_id,
                 complaint_id: i.complaint_id,

@@ -5,7 +5,7 @@
 //! chooses the same ones. The batch's items are its tracking list. A complaint that already
 //! has an open callback task gets the batch's reason joined to it (the earliest due wins).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use diesel::prelude::*;
 use kefu_domain::{
@@ -104,11 +104,7 @@ fn local_date(at: DateTime<Utc>) -> NaiveDate {
 }
 
 fn start_of(date: NaiveDate) -> NaiveDateTime {
-    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Shanghai
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map_or(midnight, |t| t.with_timezone(&Utc).naive_utc())
+    super::day_start(date).naive_utc()
 }
 
 fn random_seed() -> u64 {

@@ -196,6 +196,16 @@ pub(crate) struct Need {
     pub(crate) key: String,
 }
 
+/// The instant a local date (China time) begins.
+pub(crate) fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono_tz::Asia::Shanghai
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
 /// The open-task key of a complaint's callback (R-T-6, R-CB-2, R-CB-1 share it).
 pub(crate) fn complaint_key(complaint_id: &str) -> String {
     format!("complaint:{complaint_id}")

@@ -4,8 +4,7 @@
 //! survey runs, moved by the length of the pause (R-CB-4). A group whose policy drops one of
 //! those clocks gets no task for it.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use diesel::prelude::*;
 use kefu_domain::{
     access::Role,
@@ -59,12 +58,7 @@ pub(crate) fn due(
 /// The instant a dated event counts from: the end of that local day, so "a month after the
 /// 18th" is due by the end of the 18th a month later.
 pub(crate) fn end_of(date: NaiveDate) -> DateTime<Utc> {
-    let next = date.checked_add_days(Days::new(1)).unwrap_or(date);
-    let midnight = next.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Shanghai
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+    super::day_start(date.checked_add_days(Days::new(1)).unwrap_or(date))
 }
 
 /// Plans the callback a month after a unit's contract was signed (R-T-12), unless that is

@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono::{Datelike, Days, NaiveDate};
 use diesel::prelude::*;
 use kefu_domain::callback::CallbackReason;
 
-use super::{CallbackTask, records::CallbackRecord, within};
+use super::{CallbackTask, day_start, records::CallbackRecord, within};
 use crate::{
     db::Conn,
     error::StoreError,
@@ -59,14 +58,6 @@ pub struct NodeSummary {
     pub reasons: Vec<ReasonTally>,
 }
 
-fn start_of(date: NaiveDate) -> chrono::NaiveDateTime {
-    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Shanghai
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map_or(midnight, |t| t.with_timezone(&Utc).naive_utc())
-}
-
 /// The month's pull for the node callbacks within reach (`year`, `month` 1–12).
 pub fn node_summary(
     conn: &mut Conn,
@@ -83,7 +74,7 @@ pub fn node_summary(
         .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
         .ok_or_else(bad)?;
     let summary_due_on = NaiveDate::from_ymd_opt(next.year(), next.month(), 10).ok_or_else(bad)?;
-    let (start, end) = (start_of(from), start_of(to + Days::new(1)));
+    let (start, end) = (day_start(from).naive_utc(), day_start(to + Days::new(1)).naive_utc());
     let conn = conn.raw();
     let nodes: Vec<&str> =
         CallbackReason::ALL.iter().filter(|r| r.is_node()).map(|r| r.as_str()).collect();
