@@ -294,6 +294,40 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     assert_problem(app.get(&path, &b_cs).await, 404, "not_found").await;
     let res = app.patch(&path, &b_cs, 1, &json!({"name": "乙建设"})).await;
     assert_problem(res, 404, "not_found").await;
+    // Callbacks: group A's callback task (a contract's, R-T-12) and Monday batch are nobody's
+    // in group B: not listed, 404 by id, not recorded, not reassigned.
+    let buyer = app
+        .create(
+            "/api/v1/customers",
+            &cs,
+            json!({"name": "甲业主", "phones": ["13912345678"],
+                "units": [{"unit_id": o.units[0], "contract_signed_on": "2026-09-20"}]}),
+        )
+        .await;
+    let tasks: Value = app
+        .get(&format!("/api/v1/callbacks?customer_id={}", id(&buyer)), &cs)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let task = ids(&tasks).remove(0);
+    let batch =
+        app.create("/api/v1/callbacks/batches", &cs, json!({"week_of": "2026-10-05"})).await;
+    let path = format!("/api/v1/callbacks/{task}");
+    assert_problem(app.get(&path, &b_cs).await, 404, "not_found").await;
+    let res = app.patch(&path, &b_cs, 1, &json!({})).await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app
+        .post(&format!("{path}/records"), &b_cs, &json!({"method": "phone", "reached": true}))
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let listed: Value = app.get("/api/v1/callbacks?limit=200", &b_cs).await.json().await.unwrap();
+    assert!(!ids(&listed).contains(&task));
+    let batch_path = format!("/api/v1/callbacks/batches/{}", id(&batch));
+    assert_problem(app.get(&batch_path, &b_cs).await, 404, "not_found").await;
+    let listed: Value =
+        app.get("/api/v1/callbacks/batches?limit=200", &b_cs).await.json().await.unwrap();
+    assert!(!ids(&listed).contains(&id(&batch)));
     // Contractor names are unique within a group, not across groups.
     let theirs = app.create("/api/v1/contractors", &b_cs, json!({"name": "甲建设"})).await;
     let listed: Value = app.get("/api/v1/contractors?limit=200", &b_cs).await.json().await.unwrap();
