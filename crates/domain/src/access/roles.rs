@@ -85,6 +85,22 @@ pub enum Permission {
     ImprovementPlansWrite,
     /// Approve or return a submitted improvement plan (management, R-SAT-3).
     ImprovementPlansApprove,
+    /// Read the scheduled reports (RULES.md §7): definitions, the year's schedule, obligations
+    /// and submissions, complaint statistics and exports, work plans, department performance
+    /// and the case library, each within the caller's reach.
+    ReportsRead,
+    /// Keep the report definitions (group policy data), review or return submissions, keep
+    /// the case library (R-RP-4, R-RP-7) and the project contacts (R-RP-14).
+    ReportsManage,
+    /// Prepare and submit the reports a project or department owes (R-RP-1 … R-RP-12).
+    ReportsSubmit,
+    /// Write a project's or department's work plan and report its monthly completion (R-RP-13).
+    WorkPlansWrite,
+    /// Review work plans and spot-check their execution (the customer center, R-RP-13).
+    WorkPlansReview,
+    /// Confirm each month's responsible department of a handled complaint (the president,
+    /// R-RP-15).
+    PerformanceConfirm,
 }
 
 use Permission as P;
@@ -108,30 +124,30 @@ macro_rules! roles {
 roles! {
     Admin = "admin", "集团管理员", "Administrator of a group: organisation, users, grants, integration clients, the group's rules.",
         [OrgRead, OrgWrite, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, CustomerDataErase, UsersRead, UsersWrite, ClientsManage, RulesManage, AuditRead,
-         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage, WebhooksManage, SurveysRead];
+         ComplaintsRead, WorkOrdersRead, ContractorsManage, FundsRead, FundsManage, WebhooksManage, SurveysRead, ReportsRead];
     PlatformOperator = "platform_operator", "平台运维", "Platform operator (平台运维): creates groups and their first admin, keeps the shipped templates and watches the periodic jobs; sees no group's business data.",
         [GroupsManage, CalendarsManage, JobsRead];
     CsSpecialist = "cs_specialist", "客服专员", "Complaint / customer / information specialist (客服专员); receives complaints and calls customers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage, SurveysRead, SurveysManage];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, WorkOrdersRead, WorkOrdersManage, SurveysRead, SurveysManage, ReportsRead, ReportsSubmit];
     CsManager = "cs_manager", "客服经理", "Customer-service manager (客服经理); keeps the group's time limits and calendars.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead, CustomerDataExport, UsersRead, RulesManage,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead, SurveysRead, SurveysManage, ImprovementPlansWrite];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, WorkOrdersManage, ContractorsManage, FundsRead, SurveysRead, SurveysManage, ImprovementPlansWrite, ReportsRead, ReportsManage, ReportsSubmit, WorkPlansWrite, WorkPlansReview];
     CustomerDirector = "customer_director", "客户总监", "Customer director (客户总监); calls back major complaints (R-CB-2).",
         [OrgRead, CustomersRead, CustomerPhonesRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove];
+         ComplaintsRead, ComplaintsApprove, ComplaintsCallback, ComplaintsClose, CallbacksPlan, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove, ReportsRead, ReportsManage, ReportsSubmit, WorkPlansReview];
     OfficeDirector = "office_director", "总裁办主任", "Office director (总裁办主任).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead, ReportsRead];
     Vp = "vp", "分管副总", "Vice president in charge (分管副总).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove, FundsRead, SurveysRead];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, WorkOrdersApprove, FundsRead, SurveysRead, ReportsRead];
     President = "president", "总裁", "President (总裁).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove];
+         ComplaintsRead, ComplaintsApprove, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove, ReportsRead, PerformanceConfirm];
     GeneralManager = "general_manager", "总经理", "A company's or center's general manager (总经理); approves fund uses of 10,000 – 100,000 yuan (R-AP-3).",
         [OrgRead, CustomersRead, UsersRead,
-         ComplaintsRead, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove];
+         ComplaintsRead, WorkOrdersRead, FundsRead, SurveysRead, ImprovementPlansApprove, ReportsRead];
     DevelopmentDirector = "development_director", "开发部总监", "Development director (开发部总监); approves fund uses below 10,000 yuan (R-AP-3).",
         [OrgRead, CustomersRead,
          ComplaintsRead, WorkOrdersRead, FundsRead];
@@ -143,22 +159,22 @@ roles! {
          ComplaintsRead, FundsRead, FundsManage, FundsPay];
     DeptCoordinator = "dept_coordinator", "部门接口人", "A department's coordinator (接口人) for work orders (R-WO-1).",
         [OrgRead,
-         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond];
+         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond, ReportsRead, ReportsSubmit];
     DeptHead = "dept_head", "部门负责人", "Head of a department; approves its proposals (R-WO-2).",
         [OrgRead,
-         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond, WorkOrdersApprove, SurveysRead, ImprovementPlansWrite];
+         ComplaintsRead, WorkOrdersRead, WorkOrdersRespond, WorkOrdersApprove, SurveysRead, ImprovementPlansWrite, ReportsRead, ReportsSubmit, WorkPlansWrite];
     PropertyStaff = "property_staff", "物业人员", "Property-management staff (物业).",
         [OrgRead, CustomersRead, CustomerPhonesRead,
-         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback];
+         ComplaintsRead, ComplaintsReceive, ComplaintsWork, ComplaintsCallback, ReportsRead, ReportsSubmit];
     SalesStaff = "sales_staff", "销售人员", "Sales staff (销售); registers buyers.",
         [OrgRead, CustomersRead, CustomersWrite, CustomerPhonesRead,
          ComplaintsRead, ComplaintsReceive];
     BrokerageStaff = "brokerage_staff", "经纪人员", "Brokerage staff (经纪); title certificates and mortgages.",
         [OrgRead, CustomersRead, CustomersWrite,
-         ComplaintsRead, ComplaintsReceive];
+         ComplaintsRead, ComplaintsReceive, ReportsRead, ReportsSubmit];
     Auditor = "auditor", "审计", "Auditor: reads everything in scope (the audit trail included), changes nothing, sees masked phones.",
         [OrgRead, CustomersRead, UsersRead, AuditRead,
-         ComplaintsRead, WorkOrdersRead, FundsRead, SurveysRead];
+         ComplaintsRead, WorkOrdersRead, FundsRead, SurveysRead, ReportsRead];
     CrmIntegration = "crm_integration", "CRM 集成", "A CRM system (integration client): keeps customers in sync.",
         [OrgRead, CustomersRead, CustomersWrite,
          ComplaintsRead, ComplaintsReceive];
@@ -221,6 +237,7 @@ mod tests {
                 | P::WorkOrdersRead
                 | P::FundsRead
                 | P::SurveysRead
+                | P::ReportsRead
         )));
     }
 
