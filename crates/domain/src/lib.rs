@@ -15,6 +15,7 @@ pub mod ids;
 pub mod org;
 pub mod phone;
 pub mod privacy;
+pub mod schedule;
 pub mod sla;
 pub mod survey;
 pub mod vocabulary;

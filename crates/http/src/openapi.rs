@@ -45,6 +45,7 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "webhooks", description = "Signed webhook subscriptions (Standard Webhooks) for CRM, call centers, SMS gateways and chat robots; the messages are the document's `webhooks`"),
         (name = "surveys", description = "Satisfaction surveys (满意度调查, R-SAT-1, R-SAT-2): campaigns, distributions, answers and CSV import, results against 95 %, comments answered individually"),
         (name = "improvement-plans", description = "Departments' improvement plans (整改计划, R-SAT-3): drafted, submitted, approved, reported on quarterly"),
+        (name = "reports", description = "Scheduled reports (报表, R-RP-1 … R-RP-16): definitions as group policy data, the year's schedule with dues moved earlier off holidays, obligations with reminders, submissions and drafts, completion rates"),
         (name = "jobs", description = "The periodic jobs of every node (deadline sweep, webhook delivery), for platform operators"),
     )
 )]

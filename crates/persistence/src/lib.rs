@@ -28,6 +28,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod org;
 mod outbox;
+pub mod reports;
 pub mod schema;
 pub mod scope;
 pub mod sla;

@@ -175,6 +175,7 @@ diesel::table! {
         version -> BigInt,
         calendar_id -> Nullable<Text>,
         handover_on -> Nullable<Text>,
+        move_in_ends_on -> Nullable<Text>,
     }
 }
 
@@ -904,3 +905,60 @@ diesel::allow_tables_to_appear_in_same_query!(
     improvement_plan_items,
     improvement_plan_progress,
 );
+
+diesel::table! {
+    report_definitions (id) {
+        id -> Text,
+        group_id -> Text,
+        version -> BigInt,
+        document -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_obligations (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        code -> Text,
+        rule_id -> Text,
+        label_zh -> Text,
+        period_start -> Text,
+        period_end -> Text,
+        responsible_type -> Text,
+        responsible_id -> Text,
+        project_id -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        nominal_due_at -> Timestamp,
+        due_at -> Timestamp,
+        moved -> Bool,
+        period_closed_at_due -> Bool,
+        remind_at -> Timestamp,
+        state -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        on_time -> Nullable<Bool>,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<Text>,
+        review_note -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        overdue_notified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_submissions (id) {
+        id -> Text,
+        obligation_id -> Text,
+        group_id -> Text,
+        sections -> Text,
+        attachment_ids -> Text,
+        submitted_by -> Text,
+        submitted_at -> Timestamp,
+        on_time -> Bool,
+    }
+}

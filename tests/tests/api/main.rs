@@ -25,6 +25,7 @@ mod observability;
 mod org;
 mod persistence;
 mod privacy;
+mod reports;
 mod rules;
 mod rules_complaints;
 mod security;

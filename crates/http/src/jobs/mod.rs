@@ -9,7 +9,10 @@
 //! - `notification_mail` (with `KEFU_SMTP_URL`): new notifications of users with an e-mail
 //!   address are mailed to them, once;
 //! - `callback_batch`: on each week's first working day, every group's Monday batch of
-//!   callbacks (R-CB-1), made once (a second node finds the week taken).
+//!   callbacks (R-CB-1), made once (a second node finds the week taken);
+//! - `report_obligations`: every group's report obligations due within the next month are
+//!   planned (once: the obligation's key is unique), their preparers reminded before the due
+//!   and told once it is breached (R-RP-13, R-RP-16).
 //!
 //! Work is claimed through leases on the rows, so several nodes on one PostgreSQL share it
 //! without doing an item twice, and a node that dies gives its items back when its lease ends.
@@ -27,6 +30,7 @@ use kefu_persistence::{
     automation::{self, Lease, Ran, sweep::Swept},
     callbacks,
     notifications::{self, Notification},
+    reports::plan::{self, Planned},
     webhooks::deliveries::{self, Outcome},
 };
 pub use settings::JobSettings;
@@ -43,6 +47,8 @@ pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
 pub const NOTIFICATION_MAIL: &str = "notification_mail";
 /// The Monday callback batch's name.
 pub const CALLBACK_BATCH: &str = "callback_batch";
+/// The report obligations' name.
+pub const REPORT_OBLIGATIONS: &str = "report_obligations";
 /// Notifications mailed at a time.
 const MAIL_BATCH: i64 = 50;
 /// How old a notification may be and still be mailed (so that a server configured later does
@@ -77,6 +83,8 @@ pub struct Round {
     pub mailed: usize,
     /// Monday callback batches made.
     pub batches: usize,
+    /// Report obligations planned, reminded and told overdue.
+    pub reports: Planned,
 }
 
 /// The periodic jobs of one node.
@@ -145,6 +153,13 @@ impl Runner {
         let batches = self.state.run(move |conn| Ok(callbacks::batches::run_due(conn, now)?));
         if let Some(n) = self.timed(CALLBACK_BATCH, batches, |n| *n).await {
             round.batches = n;
+        }
+        let now = self.now();
+        let reports = self.state.run(move |conn| Ok(plan::run(conn, now)?));
+        if let Some(p) =
+            self.timed(REPORT_OBLIGATIONS, reports, |p| p.made + p.reminded + p.overdue).await
+        {
+            round.reports = p;
         }
         round
     }

@@ -19,6 +19,7 @@ pub mod me;
 pub mod notifications;
 pub mod org;
 pub mod policies;
+pub mod reports;
 pub mod surveys;
 pub mod users;
 pub mod vocabularies;
@@ -121,6 +122,16 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(improvement_plans::update_improvement_plan)
         .service(improvement_plans::transition_improvement_plan)
         .service(improvement_plans::create_improvement_plan_progress)
+        .service(reports::definitions::get_report_definitions)
+        .service(reports::definitions::update_report_definitions)
+        .service(reports::schedule::get_report_schedule)
+        .service(reports::obligations::list_report_obligations)
+        .service(reports::obligations::get_report_completion)
+        .service(reports::obligations::get_report_obligation)
+        .service(reports::obligations::get_report_draft)
+        .service(reports::obligations::submit_report)
+        .service(reports::obligations::list_report_submissions)
+        .service(reports::obligations::decide_report_obligation)
         .service(contractors::create_contractor)
         .service(contractors::list_contractors)
         .service(contractors::get_contractor)

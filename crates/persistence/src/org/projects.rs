@@ -48,6 +48,9 @@ pub struct Project {
     /// The date of its mass handover (集中交付), `YYYY-MM-DD`: its owners are called back a
     /// month later (R-T-12).
     pub handover_on: Option<String>,
+    /// The last day of its move-in period (入住), `YYYY-MM-DD`: its move-in satisfaction
+    /// report is owed three months later (R-RP-10).
+    pub move_in_ends_on: Option<String>,
 }
 
 /// A project to create.
@@ -65,6 +68,8 @@ pub struct NewProject {
     pub property_contact: Option<String>,
     /// The mass handover date, `YYYY-MM-DD`.
     pub handover_on: Option<String>,
+    /// The end of the move-in period, `YYYY-MM-DD`.
+    pub move_in_ends_on: Option<String>,
 }
 
 /// Creates a project under a company visible to `read` and within `write`.
@@ -86,6 +91,7 @@ pub fn create(
                 projects::cs_contact.eq(&new.cs_contact),
                 projects::property_contact.eq(&new.property_contact),
                 projects::handover_on.eq(&new.handover_on),
+                projects::move_in_ends_on.eq(&new.move_in_ends_on),
             ))
             .execute(conn)
             .map_err(taken(format!("the company has a project named {:?}", new.name)))?;
@@ -139,6 +145,8 @@ pub struct ProjectChanges {
     pub archived_at: Option<Option<NaiveDateTime>>,
     /// A new mass handover date (`Some(None)` clears it).
     pub handover_on: Option<Option<String>>,
+    /// A new end of the move-in period (`Some(None)` clears it).
+    pub move_in_ends_on: Option<Option<String>>,
 }
 
 impl Audited for ProjectChanges {

@@ -61,7 +61,7 @@ fn from_json(c: Option<&str>) -> Option<Contact> {
     "company_id": "019ab2f1-0000-7000-8000-000000000011", "name": "晋愉·蓝湾", "city": "太原",
     "customer_service_contact": {"name": "王芳", "mobile": "13812345678"},
     "property_contact": {"name": "赵强", "landline": "0351-7654321"},
-    "handover_on": "2026-10-30", "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
+    "handover_on": "2026-10-30", "move_in_ends_on": "2026-12-31", "archived": false, "created_at": "2026-11-23T09:00:00+08:00",
     "updated_at": "2026-11-23T09:00:00+08:00", "version": 1}))]
 pub struct ProjectView {
     /// UUIDv7.
@@ -79,6 +79,9 @@ pub struct ProjectView {
     /// The date of its mass handover (集中交付): its owners are called back a month later
     /// (R-T-12).
     pub handover_on: Option<String>,
+    /// The last day of its move-in period (入住): the move-in satisfaction report is owed
+    /// three months later (R-RP-10).
+    pub move_in_ends_on: Option<String>,
     /// Whether it is archived.
     pub archived: bool,
     /// When it was created.
@@ -102,6 +105,7 @@ impl From<Project> for ProjectView {
             name: p.name,
             city: p.city,
             handover_on: p.handover_on,
+            move_in_ends_on: p.move_in_ends_on,
             version: p.version,
         }
     }
@@ -131,6 +135,9 @@ pub struct NewProjectRequest {
     /// The date of its mass handover (集中交付), of the years 1900–2200.
     #[schema(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub handover_on: Option<Day>,
+    /// The last day of its move-in period (入住), of the years 1900–2200.
+    #[schema(value_type = Option<String>, format = Date, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub move_in_ends_on: Option<Day>,
 }
 
 /// Changes to a project; absent fields stay as they are.
@@ -155,6 +162,10 @@ pub struct ProjectPatch {
     #[serde(default, deserialize_with = "crate::body::double_option")]
     #[schema(value_type = Option<String>, format = Date, nullable, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub handover_on: Option<Option<Day>>,
+    /// A new end of the move-in period (R-RP-10); `null` clears it.
+    #[serde(default, deserialize_with = "crate::body::double_option")]
+    #[schema(value_type = Option<String>, format = Date, nullable, pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub move_in_ends_on: Option<Option<Day>>,
 }
 
 list_query!(
@@ -182,6 +193,7 @@ pub async fn create_project(ctx: Ctx, body: Body<NewProjectRequest>) -> ApiResul
         cs_contact: to_json(r.customer_service_contact),
         property_contact: to_json(r.property_contact),
         handover_on: r.handover_on.map(|d| d.to_string()),
+        move_in_ends_on: r.move_in_ends_on.map(|d| d.to_string()),
     };
     ctx.create(
         (ORG, "/api/v1/org/projects"),
@@ -231,6 +243,7 @@ pub async fn update_project(
         property_contact: to_json(p.property_contact),
         archived_at: archive(p.archived, now),
         handover_on: p.handover_on.map(|d| d.map(|d| d.to_string())),
+        move_in_ends_on: p.move_in_ends_on.map(|d| d.map(|d| d.to_string())),
     };
     let change = move |conn: &mut Conn, s: Scopes| {
         projects::change(conn, s.pair(), &id, if_match.0, &changes, now)
