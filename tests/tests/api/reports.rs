@@ -20,6 +20,7 @@ both_backends! {
     r_rp_10_the_move_in_report_is_owed_three_months_after_move_in_ends => r_rp_10_the_move_in_report_is_owed_three_months_after_move_in_ends;
     report_definitions_are_group_policy_data => report_definitions_are_group_policy_data;
     reports_keep_to_roles_and_scope => reports_keep_to_roles_and_scope;
+    twenty_submitters_of_one_report_one_wins => twenty_submitters_of_one_report_one_wins;
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -1082,4 +1083,54 @@ async fn reports_keep_to_roles_and_scope(backend: Backend) {
     assert_problem(submit(&app, &vp, &id(theirs), body.clone()).await, 403, "forbidden").await;
     let res = submit(&app, &spec, &id(&mine[0]), body).await;
     assert_eq!(res.status(), 201);
+}
+
+/// Twenty submissions of one obligation at once, with and without its ETag: one is taken,
+/// nineteen refused (412 stale or 409 already submitted), and one submission is stored.
+async fn twenty_submitters_of_one_report_one_wins(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin_token().await;
+    let o = org(&app, &admin).await;
+    for p in [&o.projects[0], &o.projects[1]] {
+        let project: Value =
+            app.get(&format!("/api/v1/org/projects/{p}"), &admin).await.json().await.unwrap();
+        let version = project["version"].as_i64().unwrap();
+        let body = json!({"move_in_ends_on": "2026-07-31"});
+        assert_eq!(
+            app.patch(&format!("/api/v1/org/projects/{p}"), &admin, version, &body).await.status(),
+            200
+        );
+    }
+    round(&app).await;
+    let (_, mgr) = app.user_with(&admin, "mgr", &[("cs_manager", "group", None)]).await;
+    let owed = obligations(&app, &mgr, "code=rp10_move_in").await;
+    assert_eq!(owed.len(), 2);
+    for (o, with_etag) in owed.iter().zip([true, false]) {
+        let requests = (0..20).map(|n| {
+            let mut req = app
+                .http
+                .post(app.url(&format!("/api/v1/reports/obligations/{}/submissions", id(o))))
+                .bearer_auth(&mgr)
+                .json(&json!({"sections": {"content": format!("第{n}稿")}}));
+            if with_etag {
+                req = req.header("if-match", format!("\"{}\"", o["version"]));
+            }
+            req.send()
+        });
+        let statuses: Vec<u16> = futures_util::future::join_all(requests)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().status().as_u16())
+            .collect();
+        let won = statuses.iter().filter(|s| **s == 201).count();
+        let refused = statuses.iter().filter(|s| [409, 412].contains(*s)).count();
+        assert_eq!((won, refused), (1, 19), "{statuses:?}");
+        let subs: Value = app
+            .get(&format!("/api/v1/reports/obligations/{}/submissions", id(o)), &mgr)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(subs.as_array().unwrap().len(), 1);
+    }
 }

@@ -328,6 +328,54 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     let listed: Value =
         app.get("/api/v1/callbacks/batches?limit=200", &b_cs).await.json().await.unwrap();
     assert!(!ids(&listed).contains(&id(&batch)));
+    // Reports: group A's move-in report obligation (R-RP-10) is nobody's in group B; B's
+    // definitions stay B's presets when A changes its own.
+    let project: Value = app
+        .get(&format!("/api/v1/org/projects/{}", o.projects[0]), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .patch(
+            &format!("/api/v1/org/projects/{}", o.projects[0]),
+            &admin,
+            project["version"].as_i64().unwrap(),
+            &json!({"move_in_ends_on": "2026-07-31"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let state = kefu_http::state::AppState::new(app.db.clone(), app.clock.clone());
+    let settings = kefu_http::jobs::JobSettings { node: "t".into(), ..Default::default() };
+    kefu_http::jobs::Runner::new(state, settings).round().await;
+    let owed: Value =
+        app.get("/api/v1/reports/obligations?code=rp10_move_in", &cs).await.json().await.unwrap();
+    let obligation = ids(&owed).remove(0);
+    let path = format!("/api/v1/reports/obligations/{obligation}");
+    assert_problem(app.get(&path, &b_cs).await, 404, "not_found").await;
+    assert_problem(app.get(&format!("{path}/draft"), &b_cs).await, 404, "not_found").await;
+    let res = app
+        .post(&format!("{path}/submissions"), &b_cs, &json!({"sections": {"content": "越权"}}))
+        .await;
+    assert_problem(res, 404, "not_found").await;
+    let listed: Value =
+        app.get("/api/v1/reports/obligations?limit=200", &b_cs).await.json().await.unwrap();
+    assert!(!ids(&listed).contains(&obligation));
+    let res = app
+        .http
+        .put(app.url("/api/v1/reports/definitions"))
+        .bearer_auth(&cs)
+        .header("if-match", "\"0\"")
+        .json(&json!({"definitions": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let theirs: Value = app.get("/api/v1/reports/definitions", &b_cs).await.json().await.unwrap();
+    assert_eq!(
+        (&theirs["version"], theirs["definitions"].as_array().unwrap().len()),
+        (&json!(0), 23)
+    );
     // Contractor names are unique within a group, not across groups.
     let theirs = app.create("/api/v1/contractors", &b_cs, json!({"name": "甲建设"})).await;
     let listed: Value = app.get("/api/v1/contractors?limit=200", &b_cs).await.json().await.unwrap();

@@ -238,6 +238,21 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
                 "due_on": "2027-06-30"}]})),
             P::ImprovementPlansWrite,
         ),
+        op(Method::GET, "/api/v1/reports/definitions", None, P::ReportsRead),
+        op(Method::GET, "/api/v1/reports/schedule?year=2026", None, P::ReportsRead),
+        op(Method::GET, "/api/v1/reports/obligations", None, P::ReportsRead),
+        op(
+            Method::GET,
+            "/api/v1/reports/completion?from=2026-10-01&to=2026-10-31",
+            None,
+            P::ReportsRead,
+        ),
+        op(
+            Method::PUT,
+            "/api/v1/reports/definitions",
+            Some(json!({"definitions": []})),
+            P::ReportsManage,
+        ),
         op(Method::GET, "/api/v1/approvals", None, P::ComplaintsRead),
         op(
             Method::POST,
