@@ -10,6 +10,7 @@ Usage: fuzz_seed.py BASE_URL TOKEN
 
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -204,6 +205,21 @@ def main():
         {"department_id": department, "year": 2027,
          "items": [{"title": "缩短电梯等候 seed", "owner_id": me["id"], "due_on": "2027-06-30"}]},
     )["id"]
+    # The customer center owes R-RP-1's weekly statement: the server's periodic job plans the
+    # ones due within the month ahead (it runs every few seconds).
+    post(
+        "/api/v1/org/departments",
+        {"company_id": company, "name": "客户中心 seed", "kind": "customer_center"},
+    )
+    obligation = None
+    for _ in range(120):
+        owed = call(base, token, "GET", "/api/v1/reports/obligations?code=rp1_weekly")["items"]
+        if owed:
+            obligation = owed[0]["id"]
+            break
+        time.sleep(0.5)
+    if obligation is None:
+        sys.exit("fuzz seed: the periodic job planned no report obligation within a minute")
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -235,6 +251,7 @@ def main():
         "SURVEY": survey,
         "SURVEY_COMMENT": comment,
         "IMPROVEMENT_PLAN": plan,
+        "REPORT_OBLIGATION": obligation,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")
