@@ -316,3 +316,48 @@ fn due_problems(cadence: Cadence, due: &DueRule) -> Vec<(&'static str, &'static 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::presets;
+
+    #[test]
+    fn r_rp_the_presets_are_a_valid_set_with_the_issues_codes() {
+        let set = presets();
+        assert!(set.validate().is_empty(), "{:?}", set.validate());
+        assert_eq!(set.definitions.len(), 23);
+        assert!(set.get("rp10_move_in").is_some() && set.get("rp5").is_none());
+    }
+
+    #[test]
+    fn a_due_rule_must_fit_its_cadence() {
+        let mut set = presets();
+        let weekly = set.definitions.iter_mut().find(|d| d.code == "rp1_weekly").unwrap();
+        weekly.due.weekday = None;
+        weekly.due.day = Some(5);
+        let monthly = set.definitions.iter_mut().find(|d| d.code == "rp12").unwrap();
+        monthly.due.day = Some(32);
+        monthly.department_kind = None;
+        let problems: Vec<(String, &str)> =
+            set.validate().into_iter().map(|p| (p.path, p.code)).collect();
+        assert_eq!(
+            problems,
+            [
+                ("definitions[0].due.weekday".to_owned(), "required"),
+                ("definitions[0].due.day".to_owned(), "not_allowed"),
+                ("definitions[22].due.day".to_owned(), "out_of_range"),
+                ("definitions[22].department_kind".to_owned(), "required"),
+            ]
+        );
+    }
+
+    #[test]
+    fn times_are_written_hh_mm() {
+        let t: Time = serde_json::from_str("\"09:30\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"09:30\"");
+        for bad in ["\"9:30\"", "\"24:00\"", "\"09:30:00\""] {
+            assert!(serde_json::from_str::<Time>(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -12,7 +12,7 @@ mod presets;
 
 pub use definition::{
     Cadence, DefinitionProblem, DueRule, ReportDefinition, ReportDefinitions, Responsible, Section,
-    SectionKind,
+    SectionKind, Time,
 };
 pub use obligation::{ObligationAction, ObligationState, next_state};
 pub use periods::{Period, ScheduledPeriod, due_of, move_in_period, schedule_for_year};

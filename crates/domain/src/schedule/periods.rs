@@ -197,3 +197,44 @@ pub fn move_in_period(
 ) -> Result<ScheduledPeriod, CalendarError> {
     due_of(def, Period { start: handover.min(move_in_ends), end: move_in_ends }, calendar)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::CalendarConfig;
+    use crate::schedule::presets;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_day_past_the_months_end_is_its_last_day() {
+        assert_eq!(add_months(date("2027-01-01"), 1, Some(31)), date("2027-02-28"));
+        assert_eq!(add_months(date("2028-01-01"), 1, Some(30)), date("2028-02-29"));
+        assert_eq!(add_months(date("2026-07-31"), 3, None), date("2026-10-31"));
+    }
+
+    /// Without a holiday schedule only weekends move a due: 2027's monthly statements on the
+    /// weekly hours alone, the period closed unless the due moved into it (R-RP-16).
+    #[test]
+    fn r_rp_16_on_weekly_hours_alone_weekend_dues_move_to_friday() {
+        let calendar = BusinessCalendar::new(CalendarConfig::default()).unwrap();
+        let set = presets();
+        let monthly = set.get("rp1_monthly").unwrap();
+        let year = schedule_for_year(monthly, 2027, &calendar).unwrap();
+        // Twelve nominal dues, and December 2027's: 1 January 2028 is a Saturday, so it falls
+        // due on Friday 31 December 2027 and shows in both years.
+        assert_eq!(year.len(), 13);
+        let last = year.last().unwrap();
+        assert_eq!((last.period.start, last.moved), (date("2027-12-01"), true));
+        // 1 May 2027 is a Saturday: Friday 30 April 12:00, inside April's period.
+        let may = year.iter().find(|p| p.period.start == date("2027-04-01")).unwrap();
+        let local = may.due_at.with_timezone(&calendar.time_zone());
+        assert_eq!(local.naive_local().to_string(), "2027-04-30 12:00:00");
+        assert!(may.moved && !may.period_closed_at_due);
+        assert_eq!(may.coverage, Coverage::Assumed);
+        let june = year.iter().find(|p| p.period.start == date("2027-05-01")).unwrap();
+        assert!(!june.moved && june.period_closed_at_due);
+    }
+}
