@@ -904,7 +904,9 @@ async fn r_rp_10_the_move_in_report_is_owed_three_months_after_move_in_ends(back
             &format!("/api/v1/org/projects/{}", o.projects[1]),
             &admin,
             project["version"].as_i64().unwrap(),
-            &json!({"handover_on": "2026-06-30", "move_in_ends_on": "2026-07-31"}),
+            &json!({"handover_on": "2026-06-30", "move_in_ends_on": "2026-07-31",
+                "customer_service_contact": {"name": "王芳", "mobile": "13812345678",
+                    "email": "wang.fang@example.com"}}),
         )
         .await;
     assert_eq!(res.status(), 200);

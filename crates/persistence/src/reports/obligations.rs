@@ -133,6 +133,24 @@ pub fn get(conn: &mut Conn, scope: &Scope, id: &str) -> Result<Obligation, Store
     find(conn.raw(), scope, id)
 }
 
+/// Who collects and submits a project's reports (R-RP-14): its customer-service and property
+/// contacts (JSON documents as the project keeps them); none for a department's.
+pub fn contacts(
+    conn: &mut Conn,
+    scope: &Scope,
+    id: &str,
+) -> Result<(Obligation, Option<String>, Option<String>), StoreError> {
+    use crate::schema::projects;
+    let conn = conn.raw();
+    let o = find(conn, scope, id)?;
+    let Some(project) = &o.project_id else { return Ok((o, None, None)) };
+    let (cs, property): (Option<String>, Option<String>) = projects::table
+        .find(project)
+        .select((projects::cs_contact, projects::property_contact))
+        .first(conn)?;
+    Ok((o, cs, property))
+}
+
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct ObligationFilter {

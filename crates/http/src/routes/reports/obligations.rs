@@ -29,7 +29,10 @@ use crate::{
     list_query, page_type,
     problem::{ApiError, ApiResult},
     respond::{created, ok},
-    routes::calendars::{date_param, instant_param},
+    routes::{
+        calendars::{date_param, instant_param},
+        org::projects::Contact,
+    },
     time::local,
 };
 
@@ -189,15 +192,34 @@ pub async fn list_report_obligations(
     Ok(web::Json(ObligationPage::from_page(page, |o| view(o, now))))
 }
 
-/// One obligation.
+/// An obligation with who collects and submits it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObligationDetail {
+    /// The obligation.
+    #[serde(flatten)]
+    pub obligation: ObligationView,
+    /// For a project's report: its customer-service contact (R-RP-14).
+    pub customer_service_contact: Option<Contact>,
+    /// For a project's report: its property contact (R-RP-14).
+    pub property_contact: Option<Contact>,
+}
+
+/// One obligation, with the project's report contacts (R-RP-14).
 #[utoipa::path(tag = "reports", operation_id = "get_report_obligation", security(("bearer" = [])),
     params(("id" = String, Path, description = "Obligation id")),
-    responses((status = 200, description = "The obligation; `ETag` is set", body = ObligationView)))]
+    responses((status = 200, description = "The obligation; `ETag` is set", body = ObligationDetail)))]
 #[get("/api/v1/reports/obligations/{id}")]
 pub async fn get_report_obligation(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (scope, now) = (ctx.caller.scope(READ)?, ctx.now());
-    let o = ctx.run(move |conn| Ok(obligations::get(conn, &scope, &id)?)).await?;
-    Ok(ok(o.version, &view(o, now)))
+    let (o, cs, property) =
+        ctx.run(move |conn| Ok(obligations::contacts(conn, &scope, &id)?)).await?;
+    let contact = |c: Option<String>| c.and_then(|c| serde_json::from_str(&c).ok());
+    let body = ObligationDetail {
+        customer_service_contact: contact(cs),
+        property_contact: contact(property),
+        obligation: view(o, now),
+    };
+    Ok(ok(body.obligation.version, &body))
 }
 
 /// The figures of a pre-filled draft.
