@@ -86,7 +86,10 @@ pub struct ScheduleView {
 /// The year's schedule of the group's reports (R-RP-1 … R-RP-12, R-RP-16).
 #[utoipa::path(tag = "reports", operation_id = "get_report_schedule", security(("bearer" = [])),
     params(ScheduleQuery),
-    responses((status = 200, description = "The periods and dues", body = ScheduleView)))]
+    responses(
+        (status = 200, description = "The periods and dues", body = ScheduleView),
+        (status = 404, description = "No definition of the group has that `code` (`not_found`)", body = crate::problem::Problem),
+    ))]
 #[get("/api/v1/reports/schedule")]
 pub async fn get_report_schedule(
     ctx: Ctx,
