@@ -71,6 +71,14 @@ impl<'de> serde::Deserialize<'de> for Day {
     }
 }
 
+/// The instant a local date (China Standard Time) begins.
+pub fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
+    date.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(cst())
+        .single()
+        .map_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,12 +93,4 @@ mod tests {
         }
         assert!(Day::parse("1900-01-01").is_ok() && Day::parse("2200-12-31").is_ok());
     }
-}
-
-/// The instant a local date (China Standard Time) begins.
-pub fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
-    date.and_time(chrono::NaiveTime::MIN)
-        .and_local_timezone(cst())
-        .single()
-        .map_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&Utc))
 }
