@@ -18,3 +18,4 @@ pub mod privacy;
 pub mod sla;
 pub mod survey;
 pub mod vocabulary;
+pub mod work_plan;
