@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod automation;
 pub mod backup;
+pub mod cases;
 pub mod calendars;
 pub mod callbacks;
 pub mod clients;
@@ -27,6 +28,7 @@ pub mod kit;
 pub mod migrate;
 pub mod notifications;
 pub mod org;
+pub mod performance;
 mod outbox;
 pub mod schema;
 pub mod scope;
@@ -35,6 +37,7 @@ pub mod surveys;
 pub mod url;
 pub mod users;
 pub mod webhooks;
+pub mod work_plans;
 
 pub use db::{Conn, Db, PoolOptions};
 #[cfg(feature = "testing")]
