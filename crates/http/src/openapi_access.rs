@@ -60,7 +60,7 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 12] = [
+const VERSIONED: [&str; 14] = [
     "update_calendar",
     "delete_calendar",
     "update_sla_policy",
@@ -73,6 +73,8 @@ const VERSIONED: [&str; 12] = [
     "resubmit_approval",
     "transition_survey",
     "transition_improvement_plan",
+    "transition_work_plan",
+    "confirm_performance_responsibility",
 ];
 
 fn versioned(op: &Operation) -> bool {

@@ -9,7 +9,9 @@
 //! - `notification_mail` (with `KEFU_SMTP_URL`): new notifications of users with an e-mail
 //!   address are mailed to them, once;
 //! - `callback_batch`: on each week's first working day, every group's Monday batch of
-//!   callbacks (R-CB-1), made once (a second node finds the week taken).
+//!   callbacks (R-CB-1), made once (a second node finds the week taken);
+//! - `work_plan_reminders`: an open item of a submitted or reviewed work plan whose due day is
+//!   over tells its owner (or the plan's author) once (R-RP-13).
 //!
 //! Work is claimed through leases on the rows, so several nodes on one PostgreSQL share it
 //! without doing an item twice, and a node that dies gives its items back when its lease ends.
@@ -27,6 +29,7 @@ use kefu_persistence::{
     automation::{self, Lease, Ran, sweep::Swept},
     callbacks,
     notifications::{self, Notification},
+    work_plans,
     webhooks::deliveries::{self, Outcome},
 };
 pub use settings::JobSettings;
@@ -43,6 +46,8 @@ pub const WEBHOOK_DELIVERY: &str = "webhook_delivery";
 pub const NOTIFICATION_MAIL: &str = "notification_mail";
 /// The Monday callback batch's name.
 pub const CALLBACK_BATCH: &str = "callback_batch";
+/// The work-plan reminders' name.
+pub const WORK_PLAN_REMINDERS: &str = "work_plan_reminders";
 /// Notifications mailed at a time.
 const MAIL_BATCH: i64 = 50;
 /// How old a notification may be and still be mailed (so that a server configured later does
@@ -77,6 +82,8 @@ pub struct Round {
     pub mailed: usize,
     /// Monday callback batches made.
     pub batches: usize,
+    /// Late work-plan items reminded.
+    pub reminded: usize,
 }
 
 /// The periodic jobs of one node.
@@ -145,6 +152,12 @@ impl Runner {
         let batches = self.state.run(move |conn| Ok(callbacks::batches::run_due(conn, now)?));
         if let Some(n) = self.timed(CALLBACK_BATCH, batches, |n| *n).await {
             round.batches = n;
+        }
+        let now = self.now();
+        let reminders =
+            self.state.run(move |conn| Ok(work_plans::remind_overdue(conn, now)?));
+        if let Some(n) = self.timed(WORK_PLAN_REMINDERS, reminders, |n| *n).await {
+            round.reminded = n;
         }
         round
     }

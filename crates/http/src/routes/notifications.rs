@@ -28,9 +28,10 @@ pub struct NotificationView {
     pub id: String,
     /// What kind of news: `clock_warning` (a clock reached its warning threshold),
     /// `clock_breached` (a clock you own ran out), `clock_escalated` (a complaint below you ran
-    /// out, 越级上报), `work_order_overdue`, `webhook_disabled`.
+    /// out, 越级上报), `work_order_overdue`, `webhook_disabled`, `work_plan_item_overdue` (an
+    /// item of a work plan you answer for is late, R-RP-13).
     pub kind: String,
-    /// What it is about: `complaint`, `work_order`, `webhook`.
+    /// What it is about: `complaint`, `work_order`, `webhook`, `work_plan`.
     pub subject_type: String,
     /// Which one.
     pub subject_id: String,
