@@ -51,11 +51,9 @@ async fn r_rp_7_a_project_writes_a_typical_case_with_photos_of_its_complaints(ba
     let o = org(&app, &admin).await;
     let (pa, pb, px) = (&o.projects[0], &o.projects[1], &o.projects[2]);
     // Project A's customer service (specialist: ReportsSubmit) and the customer center.
-    let (_, spec) =
-        app.user_with(&admin, "cs.a", &[("cs_specialist", "project", Some(pa))]).await;
+    let (_, spec) = app.user_with(&admin, "cs.a", &[("cs_specialist", "project", Some(pa))]).await;
     let (_, center) = app.user_with(&admin, "center", &[("cs_manager", "group", None)]).await;
-    let (_, other) =
-        app.user_with(&admin, "cs.b", &[("cs_specialist", "project", Some(pb))]).await;
+    let (_, other) = app.user_with(&admin, "cs.b", &[("cs_specialist", "project", Some(pb))]).await;
     let (_, sales) = app.user_with(&admin, "sales", &[("sales_staff", "group", None)]).await;
     let ca = complaint(&app, &spec, pa, &o.customers[0]).await;
     let cx = complaint(&app, &center, px, &o.customers[2]).await;
@@ -93,11 +91,14 @@ async fn r_rp_7_a_project_writes_a_typical_case_with_photos_of_its_complaints(ba
     let none = json_of(app.get("/api/v1/cases", &other).await).await;
     assert!(none["items"].as_array().unwrap().is_empty());
     // The customer center's case across projects.
-    let across =
-        app.create("/api/v1/cases", &center, case("渗水专题", &[&ca, &cx], &[])).await;
+    let across = app.create("/api/v1/cases", &center, case("渗水专题", &[&ca, &cx], &[])).await;
     assert_eq!(across["project_id"], Value::Null);
-    assert_problem(app.get(&format!("/api/v1/cases/{}", id(&across)), &spec).await, 404, "not_found")
-        .await;
+    assert_problem(
+        app.get(&format!("/api/v1/cases/{}", id(&across)), &spec).await,
+        404,
+        "not_found",
+    )
+    .await;
 
     // Changes carry the ETag: stale 412, missing 428.
     let patch = json!({"lessons": "隐蔽工程验收须留影像资料，雨季前专项检查", "tags": ["渗水"]});
@@ -153,7 +154,11 @@ async fn r_rp_4_cases_are_searched_and_pulled_by_period_for_the_statements(backe
     assert_eq!(found("q=%E9%98%B2%E6%B0%B4".into()).await, [f.clone()], "防水 in the analysis");
     assert_eq!(found("q=100%25".into()).await, [s.clone()]);
     assert!(found("q=_".into()).await.is_empty());
-    assert_eq!(found("q=%E5%AD%A6%E5%8C%BA".into()).await, [s.clone()], "学区, a tag and the title");
+    assert_eq!(
+        found("q=%E5%AD%A6%E5%8C%BA".into()).await,
+        [s.clone()],
+        "学区, a tag and the title"
+    );
     // Filters by project, category, complaint; a quarter's cases (Q3) for the statement.
     assert_eq!(found(format!("project_id={}", o.projects[1])).await, [s.clone()]);
     assert_eq!(found("category=construction_quality".into()).await, [f.clone()]);
@@ -161,6 +166,11 @@ async fn r_rp_4_cases_are_searched_and_pulled_by_period_for_the_statements(backe
     assert_eq!(found("from=2026-07-01&to=2026-09-30".into()).await, [f.clone(), s.clone()]);
     assert_eq!(found("from=2026-08-01&to=2026-09-30".into()).await, [s.clone()]);
     assert_eq!(found("to=2026-07-15".into()).await, [f.clone()]);
-    assert_problem(app.get("/api/v1/cases?from=2026-13-01", &center).await, 422, "validation_failed").await;
+    assert_problem(
+        app.get("/api/v1/cases?from=2026-13-01", &center).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     app.stop().await;
 }

@@ -299,7 +299,8 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
         let stale = statuses.iter().filter(|s| **s == 412).count();
         assert_eq!((won, stale), (1, WRITERS - 1), "{} {}: {statuses:?}", case.method, case.path);
         let changes = changes_recorded(&app, &case.subject, case.action).await;
-        let expected = if case.subject.0 == "case" { 1 } else { usize::try_from(*version).unwrap() };
+        let expected =
+            if case.subject.0 == "case" { 1 } else { usize::try_from(*version).unwrap() };
         assert_eq!(changes, expected, "{}", case.path);
     }
 }

@@ -23,7 +23,13 @@ async fn json_of(res: reqwest::Response) -> Value {
     body
 }
 
-async fn put_if(app: &TestApp, path: &str, token: &str, etag: Option<i64>, body: &Value) -> reqwest::Response {
+async fn put_if(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    etag: Option<i64>,
+    body: &Value,
+) -> reqwest::Response {
     let mut req = app.http.put(app.url(path)).bearer_auth(token).json(body);
     if let Some(v) = etag {
         req = req.header("if-match", format!("\"{v}\""));
@@ -76,7 +82,12 @@ async fn r_rp_15_the_president_confirms_the_responsible_department_and_the_state
         app.user_with(&admin, "cs.b", &[("cs_manager", "project", Some(&o.projects[1]))]).await;
     let c = complaint(&app, &cs, &o.projects[0], &o.customers[0]).await;
     let patched = app
-        .patch(&format!("/api/v1/complaints/{}", id(&c)), &cs, 1, &json!({"responsible_department_id": o.departments[0]}))
+        .patch(
+            &format!("/api/v1/complaints/{}", id(&c)),
+            &cs,
+            1,
+            &json!({"responsible_department_id": o.departments[0]}),
+        )
         .await;
     let c = json_of(patched).await;
     let c = walk(&app, &cs, c, &to_resolved()).await;
@@ -84,29 +95,60 @@ async fn r_rp_15_the_president_confirms_the_responsible_department_and_the_state
     // Received but not handled: not listed.
     complaint(&app, &cs, &o.projects[0], &o.customers[0]).await;
 
-    let list = json_of(app.get("/api/v1/performance/responsibilities?month=2026-10", &president).await).await;
+    let list =
+        json_of(app.get("/api/v1/performance/responsibilities?month=2026-10", &president).await)
+            .await;
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{list}");
     assert_eq!(items[0]["complaint_id"], c["id"]);
     assert_eq!(items[0]["proposed_department_id"], json!(o.departments[0]));
-    assert_eq!((&items[0]["confirmed_department_id"], &items[0]["version"]), (&Value::Null, &json!(0)));
-    let empty = json_of(app.get("/api/v1/performance/responsibilities?month=2026-11", &president).await).await;
+    assert_eq!(
+        (&items[0]["confirmed_department_id"], &items[0]["version"]),
+        (&Value::Null, &json!(0))
+    );
+    let empty =
+        json_of(app.get("/api/v1/performance/responsibilities?month=2026-11", &president).await)
+            .await;
     assert!(empty["items"].as_array().unwrap().is_empty());
-    let other = json_of(app.get("/api/v1/performance/responsibilities?month=2026-10", &b).await).await;
+    let other =
+        json_of(app.get("/api/v1/performance/responsibilities?month=2026-10", &b).await).await;
     assert!(other["items"].as_array().unwrap().is_empty(), "project B sees none of project A's");
-    assert_problem(app.get("/api/v1/performance/responsibilities?month=2026-1", &president).await, 422, "validation_failed").await;
+    assert_problem(
+        app.get("/api/v1/performance/responsibilities?month=2026-1", &president).await,
+        422,
+        "validation_failed",
+    )
+    .await;
 
     // Only the president confirms, with the ETag (0 before the first).
     let path = format!("/api/v1/performance/responsibilities/{}", id(&c));
     let body = json!({"month": "2026-10", "department_id": o.departments[0]});
     assert_problem(put_if(&app, &path, &cs, Some(0), &body).await, 403, "forbidden").await;
-    assert_problem(put_if(&app, &path, &president, None, &body).await, 428, "precondition_required").await;
-    assert_problem(put_if(&app, &path, &president, Some(1), &body).await, 412, "stale_version").await;
+    assert_problem(
+        put_if(&app, &path, &president, None, &body).await,
+        428,
+        "precondition_required",
+    )
+    .await;
+    assert_problem(put_if(&app, &path, &president, Some(1), &body).await, 412, "stale_version")
+        .await;
     let wrong = json!({"month": "2026-10", "department_id": o.departments[1]});
-    let p = assert_problem(put_if(&app, &path, &president, Some(0), &wrong).await, 422, "validation_failed").await;
+    let p = assert_problem(
+        put_if(&app, &path, &president, Some(0), &wrong).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p["errors"][0]["field"], "department_id");
     let p = assert_problem(
-        put_if(&app, &path, &president, Some(0), &json!({"month": "2026-09", "department_id": o.departments[0]})).await,
+        put_if(
+            &app,
+            &path,
+            &president,
+            Some(0),
+            &json!({"month": "2026-09", "department_id": o.departments[0]}),
+        )
+        .await,
         422,
         "validation_failed",
     )
@@ -115,21 +157,36 @@ async fn r_rp_15_the_president_confirms_the_responsible_department_and_the_state
     let res = put_if(&app, &path, &president, Some(0), &body).await;
     assert_eq!(res.headers()["etag"], "\"1\"");
     let confirmed = json_of(res).await;
-    assert_eq!((&confirmed["confirmed_department_id"], &confirmed["version"]), (&json!(o.departments[0]), &json!(1)));
+    assert_eq!(
+        (&confirmed["confirmed_department_id"], &confirmed["version"]),
+        (&json!(o.departments[0]), &json!(1))
+    );
     assert!(confirmed["confirmed_by"].is_string());
-    assert_problem(put_if(&app, &path, &president, Some(0), &body).await, 412, "stale_version").await;
+    assert_problem(put_if(&app, &path, &president, Some(0), &body).await, 412, "stale_version")
+        .await;
     assert_problem(
-        put_if(&app, "/api/v1/performance/responsibilities/019ab2f1-0000-7000-8000-000000000000", &president, Some(0), &body).await,
+        put_if(
+            &app,
+            "/api/v1/performance/responsibilities/019ab2f1-0000-7000-8000-000000000000",
+            &president,
+            Some(0),
+            &body,
+        )
+        .await,
         404,
         "not_found",
     )
     .await;
 
     // The statement counts the confirmed complaint for its department and its owner.
-    let s = json_of(app.get("/api/v1/performance/statements?month=2026-10", &president).await).await;
+    let s =
+        json_of(app.get("/api/v1/performance/statements?month=2026-10", &president).await).await;
     let dept = &s["departments"][0];
     assert_eq!(s["departments"].as_array().unwrap().len(), 1, "{s}");
-    assert_eq!((&dept["id"], &dept["complaints"], &dept["general"]), (&json!(o.departments[0]), &json!(1), &json!(1)));
+    assert_eq!(
+        (&dept["id"], &dept["complaints"], &dept["general"]),
+        (&json!(o.departments[0]), &json!(1), &json!(1))
+    );
     assert_eq!((&dept["important"], &dept["major"]), (&json!(0), &json!(0)));
     assert!(dept["clocks_met"].as_u64().unwrap() >= 1, "{s}");
     assert_eq!(dept["clocks_breached"], 0);
@@ -139,7 +196,12 @@ async fn r_rp_15_the_president_confirms_the_responsible_department_and_the_state
     let none = json_of(app.get("/api/v1/performance/statements?month=2026-10", &b).await).await;
     assert!(none["departments"].as_array().unwrap().is_empty());
     let (_, sales) = app.user_with(&admin, "sales", &[("sales_staff", "group", None)]).await;
-    assert_problem(app.get("/api/v1/performance/statements?month=2026-10", &sales).await, 403, "forbidden").await;
+    assert_problem(
+        app.get("/api/v1/performance/statements?month=2026-10", &sales).await,
+        403,
+        "forbidden",
+    )
+    .await;
     app.stop().await;
 }
 

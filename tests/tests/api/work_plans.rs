@@ -39,8 +39,11 @@ async fn complete(
     item: usize,
     body: Value,
 ) -> reqwest::Response {
-    let path =
-        format!("/api/v1/work-plans/{}/items/{}", id(plan), plan["items"][item]["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/work-plans/{}/items/{}",
+        id(plan),
+        plan["items"][item]["id"].as_str().unwrap()
+    );
     app.patch(&path, token, plan["version"].as_i64().unwrap(), &body).await
 }
 
@@ -85,8 +88,12 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
         for (k, v) in bad.as_object().unwrap() {
             wrong[k] = v.clone();
         }
-        let p = assert_problem(app.post("/api/v1/work-plans", &head, &wrong).await, 422, "validation_failed")
-            .await;
+        let p = assert_problem(
+            app.post("/api/v1/work-plans", &head, &wrong).await,
+            422,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(p["errors"][0]["field"], field, "{wrong}");
     }
     let plan = app.create("/api/v1/work-plans", &head, body).await;
@@ -99,13 +106,18 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
     // A change needs the ETag read: stale is 412, missing is 428.
     let retitle = json!({"title": "工程部2026年10月客服工作计划"});
     assert_problem(app.patch(&one, &head, 7, &retitle).await, 412, "stale_version").await;
-    let bare = app.http.patch(app.url(&one)).bearer_auth(&head).json(&retitle).send().await.unwrap();
+    let bare =
+        app.http.patch(app.url(&one)).bearer_auth(&head).json(&retitle).send().await.unwrap();
     assert_problem(bare, 428, "precondition_required").await;
     let plan = json_of(app.patch(&one, &head, 1, &retitle).await).await;
     assert_eq!((&plan["title"], &plan["version"]), (&retitle["title"], &json!(2)));
     // Completion is recorded once the plan is submitted.
-    assert_problem(complete(&app, &head, &plan, 0, json!({"done": true})).await, 409, "plan_not_active")
-        .await;
+    assert_problem(
+        complete(&app, &head, &plan, 0, json!({"done": true})).await,
+        409,
+        "plan_not_active",
+    )
+    .await;
 
     let submit = json!({"action": "submit"});
     let plan = json_of(post_if(&app, &moves, &head, 2, &submit).await).await;
@@ -116,7 +128,8 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
     let back = json!({"action": "return", "note": "缺少投诉回访的事项"});
     let plan = json_of(post_if(&app, &moves, &director, 3, &back).await).await;
     assert_eq!((&plan["state"], &plan["review_note"]), (&json!("returned"), &back["note"]));
-    assert_problem(post_if(&app, &moves, &director, 4, &back).await, 409, "action_not_allowed").await;
+    assert_problem(post_if(&app, &moves, &director, 4, &back).await, 409, "action_not_allowed")
+        .await;
     json_of(post_if(&app, &moves, &head, 4, &submit).await).await;
     let plan = json_of(post_if(&app, &moves, &director, 5, &review).await).await;
     assert_eq!(plan["state"], "reviewed");
@@ -127,10 +140,24 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
     // Done on its due day (on time), done a day late, and one left open past its due.
     app.clock.set(at("2026-10-10T16:00:00+08:00"));
     let head = token(&app, "head.d1").await;
-    let plan = json_of(complete(&app, &head, &plan, 0, json!({"done": true, "note": "已回访"})).await).await;
+    let plan =
+        json_of(complete(&app, &head, &plan, 0, json!({"done": true, "note": "已回访"})).await)
+            .await;
     assert_eq!(plan["items"][0]["done_at"], "2026-10-10T16:00:00+08:00");
     assert_eq!(plan["items"][0]["note"], "已回访");
-    assert_problem(complete(&app, &head, &json!({"id": plan["id"], "version": 6, "items": plan["items"]}), 1, json!({"done": true})).await, 412, "stale_version").await;
+    assert_problem(
+        complete(
+            &app,
+            &head,
+            &json!({"id": plan["id"], "version": 6, "items": plan["items"]}),
+            1,
+            json!({"done": true}),
+        )
+        .await,
+        412,
+        "stale_version",
+    )
+    .await;
     app.clock.set(at("2026-10-16T09:30:00+08:00"));
     let head = token(&app, "head.d1").await;
     let plan = json_of(complete(&app, &head, &plan, 1, json!({"done": true})).await).await;
@@ -138,19 +165,26 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
     let head = token(&app, "head.d1").await;
     let read = json_of(app.get(&one, &head).await).await;
     assert_eq!(read["version"], plan["version"]);
-    assert_eq!(read["completion"], json!({"due": 3, "on_time": 1, "late": 1, "open": 1,
-        "rate": 1.0 / 3.0}));
+    assert_eq!(
+        read["completion"],
+        json!({"due": 3, "on_time": 1, "late": 1, "open": 1,
+        "rate": 1.0 / 3.0})
+    );
     assert_eq!(read["completion_rate"], json!(1.0 / 3.0));
     assert_eq!(
-        read["items"].as_array().unwrap().iter().map(|i| i["overdue"].as_bool().unwrap()).collect::<Vec<_>>(),
+        read["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["overdue"].as_bool().unwrap())
+            .collect::<Vec<_>>(),
         [false, false, true]
     );
 
     // A project's annual plan, submitted, with an item not due yet; and a draft, not counted.
     let admin = app.admin_token().await;
-    let (_, pm) = app
-        .user_with(&admin, "cs.a", &[("cs_manager", "project", Some(&o.projects[0]))])
-        .await;
+    let (_, pm) =
+        app.user_with(&admin, "cs.a", &[("cs_manager", "project", Some(&o.projects[0]))]).await;
     let annual = app
         .create(
             "/api/v1/work-plans",
@@ -169,22 +203,41 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
     )
     .await;
     let director = token(&app, "director").await;
-    let month = json_of(app.get("/api/v1/work-plans/completion?year=2026&month=10", &director).await).await;
+    let month =
+        json_of(app.get("/api/v1/work-plans/completion?year=2026&month=10", &director).await).await;
     let lines = month["items"].as_array().unwrap();
     assert_eq!(lines.len(), 2, "{month}");
     let of = |key: &str, value: &str| {
-        lines.iter().find(|l| l[key] == value).unwrap_or_else(|| panic!("{key} {value}: {month}")).clone()
+        lines
+            .iter()
+            .find(|l| l[key] == value)
+            .unwrap_or_else(|| panic!("{key} {value}: {month}"))
+            .clone()
     };
     let dept = of("department_id", &d1);
     assert_eq!((&dept["planned"], &dept["completion_rate"]), (&json!(3), &json!(1.0 / 3.0)));
     let project = of("project_id", &o.projects[0]);
     assert_eq!(project["planned"], 1);
-    assert_eq!(project["completion"], json!({"due": 0, "on_time": 0, "late": 0, "open": 0, "rate": null}));
+    assert_eq!(
+        project["completion"],
+        json!({"due": 0, "on_time": 0, "late": 0, "open": 0, "rate": null})
+    );
     assert_eq!(project["completion_rate"], Value::Null);
     let year = json_of(app.get("/api/v1/work-plans/completion?year=2026", &director).await).await;
-    let project = year["items"].as_array().unwrap().iter().find(|l| l["project_id"] == o.projects[0].as_str()).unwrap().clone();
+    let project = year["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["project_id"] == o.projects[0].as_str())
+        .unwrap()
+        .clone();
     assert_eq!(project["planned"], 2);
-    assert_problem(app.get("/api/v1/work-plans/completion?year=2026&month=13", &director).await, 422, "validation_failed").await;
+    assert_problem(
+        app.get("/api/v1/work-plans/completion?year=2026&month=13", &director).await,
+        422,
+        "validation_failed",
+    )
+    .await;
 
     // Filters.
     let count = |q: &'static str| {
@@ -198,9 +251,17 @@ async fn r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_c
     assert_eq!(count("kind=annual").await, 2);
     assert_eq!(count("state=reviewed").await, 1);
     assert_eq!(count("year=2027").await, 0);
-    let by_project = json_of(app.get(&format!("/api/v1/work-plans?project_id={}&state=submitted", o.projects[0]), &director).await).await;
+    let by_project = json_of(
+        app.get(
+            &format!("/api/v1/work-plans?project_id={}&state=submitted", o.projects[0]),
+            &director,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(by_project["items"][0]["id"], annual["id"]);
-    let by_dept = json_of(app.get(&format!("/api/v1/work-plans?department_id={d1}"), &director).await).await;
+    let by_dept =
+        json_of(app.get(&format!("/api/v1/work-plans?department_id={d1}"), &director).await).await;
     assert_eq!(by_dept["items"][0]["id"], plan["id"]);
     app.stop().await;
 }
@@ -248,7 +309,10 @@ async fn r_rp_13_a_late_item_reminds_its_owner_once(backend: Backend) {
     };
     let told = inbox("clerk").await;
     assert_eq!(told.len(), 1, "{told:?}");
-    assert_eq!((&told[0]["kind"], &told[0]["subject_type"]), (&json!("work_plan_item_overdue"), &json!("work_plan")));
+    assert_eq!(
+        (&told[0]["kind"], &told[0]["subject_type"]),
+        (&json!("work_plan_item_overdue"), &json!("work_plan"))
+    );
     assert_eq!(told[0]["subject_id"], plan["id"]);
     assert_eq!(told[0]["payload"]["item_id"], plan["items"][0]["id"]);
     assert_eq!(told[0]["payload"]["rule_id"], "R-RP-13");
@@ -298,7 +362,9 @@ async fn r_rp_13_plans_keep_to_scope_and_roles(backend: Backend) {
     // An unknown owner or project is named.
     let mut wrong = body.clone();
     wrong["items"][0]["owner_id"] = json!("019ab2f1-0000-7000-8000-000000000000");
-    let p = assert_problem(app.post("/api/v1/work-plans", &a, &wrong).await, 422, "validation_failed").await;
+    let p =
+        assert_problem(app.post("/api/v1/work-plans", &a, &wrong).await, 422, "validation_failed")
+            .await;
     assert_eq!(p["errors"][0]["field"], "items[0].owner_id");
     app.stop().await;
 }

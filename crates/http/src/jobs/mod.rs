@@ -29,8 +29,8 @@ use kefu_persistence::{
     automation::{self, Lease, Ran, sweep::Swept},
     callbacks,
     notifications::{self, Notification},
-    work_plans,
     webhooks::deliveries::{self, Outcome},
+    work_plans,
 };
 pub use settings::JobSettings;
 
@@ -154,8 +154,7 @@ impl Runner {
             round.batches = n;
         }
         let now = self.now();
-        let reminders =
-            self.state.run(move |conn| Ok(work_plans::remind_overdue(conn, now)?));
+        let reminders = self.state.run(move |conn| Ok(work_plans::remind_overdue(conn, now)?));
         if let Some(n) = self.timed(WORK_PLAN_REMINDERS, reminders, |n| *n).await {
             round.reminded = n;
         }

@@ -7,9 +7,7 @@
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::{access::Permission, complaint::Grade};
-use kefu_persistence::performance::{
-    self, DepartmentScore, Month, Responsibility, StatementLine,
-};
+use kefu_persistence::performance::{self, DepartmentScore, Month, Responsibility, StatementLine};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -88,7 +86,11 @@ impl From<Responsibility> for ResponsibilityView {
     }
 }
 
-page_type!(ResponsibilityPage, ResponsibilityView, "A page of handled complaints with their responsible departments.");
+page_type!(
+    ResponsibilityPage,
+    ResponsibilityView,
+    "A page of handled complaints with their responsible departments."
+);
 
 list_query!(
     /// The month and paging of the handled complaints.
@@ -125,8 +127,7 @@ pub async fn list_performance_responsibilities(
     let q = q.into_inner();
     let req = q.list_request()?;
     let month = month(&q.month)?;
-    ctx.list(READ, move |conn, scope| performance::responsibilities(conn, scope, month, &req))
-        .await
+    ctx.list(READ, move |conn, scope| performance::responsibilities(conn, scope, month, &req)).await
 }
 
 /// Confirm the responsible department of a complaint handled in the month (R-RP-15;

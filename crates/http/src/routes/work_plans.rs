@@ -365,7 +365,10 @@ pub async fn create_work_plan(ctx: Ctx, body: Body<NewWorkPlanBody>) -> ApiResul
 #[utoipa::path(tag = "work-plans", operation_id = "list_work_plans", security(("bearer" = [])),
     params(WorkPlanQuery), responses((status = 200, description = "A page of plans", body = WorkPlanPage)))]
 #[get("/api/v1/work-plans")]
-pub async fn list_work_plans(ctx: Ctx, q: web::Query<WorkPlanQuery>) -> ApiResult<web::Json<WorkPlanPage>> {
+pub async fn list_work_plans(
+    ctx: Ctx,
+    q: web::Query<WorkPlanQuery>,
+) -> ApiResult<web::Json<WorkPlanPage>> {
     let q = q.into_inner();
     let req = q.list_request()?;
     let filter = WorkPlanFilter {
@@ -452,9 +455,8 @@ pub async fn get_work_plan_completion(
     let (year, month) = (plan_year(q.year)?, plan_month(q.month)?);
     let scope = ctx.caller.scope(READ)?;
     let now = ctx.now();
-    let rows = ctx
-        .run(move |conn| Ok(work_plans::completion(conn, &scope, (year, month), now)?))
-        .await?;
+    let rows =
+        ctx.run(move |conn| Ok(work_plans::completion(conn, &scope, (year, month), now)?)).await?;
     Ok(web::Json(CompletionReport { year, month, items: rows.into_iter().map(line).collect() }))
 }
 

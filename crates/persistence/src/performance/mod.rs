@@ -95,7 +95,10 @@ impl Record for Responsibility {
 }
 
 /// The ids of the complaints resolved in `month` (any of their resolutions).
-pub(crate) fn resolved_in(conn: &mut DbConnection, month: Month) -> Result<Vec<String>, StoreError> {
+pub(crate) fn resolved_in(
+    conn: &mut DbConnection,
+    month: Month,
+) -> Result<Vec<String>, StoreError> {
     let Some((from, to)) = month.bounds() else { return Ok(Vec::new()) };
     Ok(complaint_events::table
         .filter(complaint_events::to_state.eq("resolved"))
@@ -158,7 +161,10 @@ pub fn responsibilities(
     let conn = conn.raw();
     let ids = resolved_in(conn, month)?;
     let query = || {
-        rows::table.filter(complaints::within(scope)).filter(rows::id.eq_any(ids.clone())).into_boxed()
+        rows::table
+            .filter(complaints::within(scope))
+            .filter(rows::id.eq_any(ids.clone()))
+            .into_boxed()
     };
     let page: Page<complaints::Complaint> =
         crate::kit::page!(&mut *conn, rows, query, complaints::Complaint, req)?;

@@ -33,7 +33,11 @@ pub struct DepartmentScore {
 
 /// The scores of `year` per department, over the work orders within reach sent that year (in
 /// China Standard Time); departments without a work order have none.
-pub fn scores(conn: &mut Conn, scope: &Scope, year: i32) -> Result<Vec<DepartmentScore>, StoreError> {
+pub fn scores(
+    conn: &mut Conn,
+    scope: &Scope,
+    year: i32,
+) -> Result<Vec<DepartmentScore>, StoreError> {
     let conn = conn.raw();
     let start = |y: i32| {
         NaiveDate::from_ymd_opt(y, 1, 1)
@@ -59,8 +63,7 @@ pub fn scores(conn: &mut Conn, scope: &Scope, year: i32) -> Result<Vec<Departmen
         .load(conn)?;
     let mut by: BTreeMap<(String, String), (u32, u32)> = BTreeMap::new();
     for (id, department, company) in orders {
-        let states: Vec<&str> =
-            clocks.iter().filter(|c| c.0 == id).map(|c| c.1.as_str()).collect();
+        let states: Vec<&str> = clocks.iter().filter(|c| c.0 == id).map(|c| c.1.as_str()).collect();
         let on_time = !states.is_empty() && states.iter().all(|s| *s == "met");
         let entry = by.entry((company, department)).or_default();
         entry.0 += 1;

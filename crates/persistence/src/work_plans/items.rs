@@ -5,9 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::{
-    WorkPlanChanges, WorkPlanDetail, WorkPlanFailure, cas, detail, find, local_day,
-};
+use super::{WorkPlanChanges, WorkPlanDetail, WorkPlanFailure, cas, detail, find, local_day};
 use crate::{
     db::{Conn, transaction},
     error::StoreError,

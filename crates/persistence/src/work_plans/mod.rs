@@ -288,7 +288,10 @@ fn check_owners(conn: &mut DbConnection, group: &str, items: &[NewItem]) -> Resu
             .count()
             .get_result(conn)?;
         if found == 0 {
-            return Err(unknown(format!("items[{i}].owner_id"), "no such active user in the group"));
+            return Err(unknown(
+                format!("items[{i}].owner_id"),
+                "no such active user in the group",
+            ));
         }
     }
     Ok(())
@@ -336,8 +339,9 @@ fn planner_place(
                 .select(departments::company_id)
                 .first(conn)
                 .optional()?;
-            let company = company
-                .ok_or_else(|| unknown("department_id".into(), "no such department in the group"))?;
+            let company = company.ok_or_else(|| {
+                unknown("department_id".into(), "no such department in the group")
+            })?;
             Ok(Place { company: Some(company), project: None, department: Some(id.clone()) })
         }
     }

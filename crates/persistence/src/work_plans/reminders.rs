@@ -69,7 +69,10 @@ pub fn remind_overdue(conn: &mut Conn, now: DateTime<Utc>) -> Result<usize, Stor
                 group_id: &plan.group_id,
                 kind: "work_plan_item_overdue",
                 subject: ("work_plan", &plan.id),
-                title: format!("工作计划《{}》事项“{}”已逾期（应于 {} 完成）", plan.title, title, due_on),
+                title: format!(
+                    "工作计划《{}》事项“{}”已逾期（应于 {} 完成）",
+                    plan.title, title, due_on
+                ),
                 payload: payload.clone(),
             };
             notify(conn, &to, &notice, now)?;

@@ -465,11 +465,18 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     assert_problem(res, 404, "not_found").await;
     let theirs = json!({"kind": "annual", "year": 2027, "project_id": o.projects[0],
         "title": "偷", "items": [{"title": "x", "due_on": "2027-06-30"}]});
-    let p = assert_problem(app.post("/api/v1/work-plans", &b_cs, &theirs).await, 422, "validation_failed").await;
+    let p = assert_problem(
+        app.post("/api/v1/work-plans", &b_cs, &theirs).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p["errors"][0]["field"], "project_id");
     let theirs = json!({"title": "偷", "complaint_ids": [complaint], "facts": "x", "analysis": "",
         "measures": "", "lessons": ""});
-    let p = assert_problem(app.post("/api/v1/cases", &b_cs, &theirs).await, 422, "validation_failed").await;
+    let p =
+        assert_problem(app.post("/api/v1/cases", &b_cs, &theirs).await, 422, "validation_failed")
+            .await;
     assert_eq!(p["errors"][0]["field"], "complaint_ids[0]");
 }
 
