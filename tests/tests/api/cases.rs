@@ -149,23 +149,23 @@ async fn r_rp_4_cases_are_searched_and_pulled_by_period_for_the_statements(backe
     };
     let (f, s) = (id(&first), id(&second));
     // Words in any text or tag, case-insensitive on both backends; LIKE's wildcards are words.
-    assert_eq!(found("q=waterproofing".into()).await, [f.clone()]);
-    assert_eq!(found("q=SALES%20promise".into()).await, [s.clone()]);
-    assert_eq!(found("q=%E9%98%B2%E6%B0%B4".into()).await, [f.clone()], "防水 in the analysis");
-    assert_eq!(found("q=100%25".into()).await, [s.clone()]);
+    assert_eq!(found("q=waterproofing".into()).await, [f.as_str()]);
+    assert_eq!(found("q=SALES%20promise".into()).await, [s.as_str()]);
+    assert_eq!(found("q=%E9%98%B2%E6%B0%B4".into()).await, [f.as_str()], "防水 in the analysis");
+    assert_eq!(found("q=100%25".into()).await, [s.as_str()]);
     assert!(found("q=_".into()).await.is_empty());
     assert_eq!(
         found("q=%E5%AD%A6%E5%8C%BA".into()).await,
-        [s.clone()],
+        [s.as_str()],
         "学区, a tag and the title"
     );
     // Filters by project, category, complaint; a quarter's cases (Q3) for the statement.
-    assert_eq!(found(format!("project_id={}", o.projects[1])).await, [s.clone()]);
-    assert_eq!(found("category=construction_quality".into()).await, [f.clone()]);
-    assert_eq!(found(format!("complaint_id={ca}")).await, [f.clone()]);
-    assert_eq!(found("from=2026-07-01&to=2026-09-30".into()).await, [f.clone(), s.clone()]);
-    assert_eq!(found("from=2026-08-01&to=2026-09-30".into()).await, [s.clone()]);
-    assert_eq!(found("to=2026-07-15".into()).await, [f.clone()]);
+    assert_eq!(found(format!("project_id={}", o.projects[1])).await, [s.as_str()]);
+    assert_eq!(found("category=construction_quality".into()).await, [f.as_str()]);
+    assert_eq!(found(format!("complaint_id={ca}")).await, [f.as_str()]);
+    assert_eq!(found("from=2026-07-01&to=2026-09-30".into()).await, [f.as_str(), s.as_str()]);
+    assert_eq!(found("from=2026-08-01&to=2026-09-30".into()).await, [s.as_str()]);
+    assert_eq!(found("to=2026-07-15".into()).await, [f.as_str()]);
     assert_problem(
         app.get("/api/v1/cases?from=2026-13-01", &center).await,
         422,
