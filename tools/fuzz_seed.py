@@ -220,6 +220,20 @@ def main():
         time.sleep(0.5)
     if obligation is None:
         sys.exit("fuzz seed: the periodic job planned no report obligation within a minute")
+    # The department's monthly work plan (R-RP-13) and a typical case of the resolved
+    # complaint with the seeded photo (R-RP-4, R-RP-7).
+    work_plan = post(
+        "/api/v1/work-plans",
+        {"kind": "monthly", "year": 2027, "month": 1, "department_id": department,
+         "title": "1月客服工作计划 seed",
+         "items": [{"title": "回访复核 seed", "owner_id": me["id"], "due_on": "2027-01-15"}]},
+    )
+    case = post(
+        "/api/v1/cases",
+        {"title": "渗水典型案例 seed", "complaint_ids": [resolved], "facts": "顶板渗水 seed",
+         "analysis": "防水搭接不足", "measures": "重做防水层", "lessons": "隐蔽工程留影像",
+         "photo_ids": [attachment], "tags": ["渗水"]},
+    )["id"]
     seeded = {
         "GROUP_OF_ME": me["group_id"],
         "COMPANY": company,
@@ -252,6 +266,10 @@ def main():
         "SURVEY_COMMENT": comment,
         "IMPROVEMENT_PLAN": plan,
         "REPORT_OBLIGATION": obligation,
+        "WORK_PLAN": work_plan["id"],
+        "WORK_PLAN_ITEM": work_plan["items"][0]["id"],
+        "CASE": case,
+        "RESOLVED_COMPLAINT": resolved,
     }
     for name, value in seeded.items():
         print(f"export KEFU_FUZZ_{name}={value}")

@@ -19,3 +19,4 @@ pub mod schedule;
 pub mod sla;
 pub mod survey;
 pub mod vocabulary;
+pub mod work_plan;

@@ -150,7 +150,7 @@ fn published<V: Vocabulary>() -> Published {
 /// Every vocabulary of the API, for `GET /api/v1/vocabularies`.
 pub fn catalogue() -> Vec<Published> {
     use crate::complaint::{self, work_order};
-    use crate::{access, approval, calendar, org, sla, survey};
+    use crate::{access, approval, calendar, org, sla, survey, work_plan};
     vec![
         published::<access::Role>(),
         published::<access::ScopeKind>(),
@@ -201,6 +201,9 @@ pub fn catalogue() -> Vec<Published> {
         published::<survey::ClockResult>(),
         published::<survey::plan::PlanState>(),
         published::<survey::plan::PlanAction>(),
+        published::<work_plan::WorkPlanKind>(),
+        published::<work_plan::WorkPlanState>(),
+        published::<work_plan::WorkPlanAction>(),
     ]
 }
 

@@ -46,6 +46,9 @@ field in `errors[]`. Times are RFC 3339; money is an integer number of fen.",
         (name = "surveys", description = "Satisfaction surveys (满意度调查, R-SAT-1, R-SAT-2): campaigns, distributions, answers and CSV import, results against 95 %, comments answered individually"),
         (name = "improvement-plans", description = "Departments' improvement plans (整改计划, R-SAT-3): drafted, submitted, approved, reported on quarterly"),
         (name = "reports", description = "Scheduled reports (报表, R-RP-1 … R-RP-16): definitions as group policy data, the year's schedule with dues moved earlier off holidays, obligations with reminders, submissions and drafts, completion rates"),
+        (name = "work-plans", description = "Work plans (工作计划, R-RP-13): annual and monthly plans of projects and departments, reviewed by the customer center; item completion, completion rates and reminders of late items"),
+        (name = "performance", description = "Department performance (部门绩效, R-RP-15): the monthly confirmation of handled complaints' responsible departments, statements per department and person, year-end scores from work-order completion"),
+        (name = "cases", description = "The case library (典型案例, R-RP-4, R-RP-7): typical cases linked to complaints, searchable, pulled by period for the statements"),
         (name = "jobs", description = "The periodic jobs of every node (deadline sweep, webhook delivery), for platform operators"),
     )
 )]

@@ -60,7 +60,7 @@ fn secured(op: &Operation) -> bool {
 }
 
 /// Operations besides every `PATCH` that change a versioned record and so take `If-Match`.
-const VERSIONED: [&str; 13] = [
+const VERSIONED: [&str; 15] = [
     "update_calendar",
     "delete_calendar",
     "update_sla_policy",
@@ -74,6 +74,8 @@ const VERSIONED: [&str; 13] = [
     "transition_survey",
     "transition_improvement_plan",
     "decide_report_obligation",
+    "transition_work_plan",
+    "confirm_performance_responsibility",
 ];
 
 fn versioned(op: &Operation) -> bool {

@@ -12,6 +12,7 @@ pub mod automation;
 pub mod backup;
 pub mod calendars;
 pub mod callbacks;
+pub mod cases;
 pub mod clients;
 pub mod complaints;
 pub mod contractors;
@@ -28,6 +29,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod org;
 mod outbox;
+pub mod performance;
 pub mod reports;
 pub mod schema;
 pub mod scope;
@@ -36,6 +38,7 @@ pub mod surveys;
 pub mod url;
 pub mod users;
 pub mod webhooks;
+pub mod work_plans;
 
 pub use db::{Conn, Db, PoolOptions};
 #[cfg(feature = "testing")]

@@ -962,3 +962,106 @@ diesel::table! {
         on_time -> Bool,
     }
 }
+
+diesel::table! {
+    work_plans (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Nullable<Text>,
+        department_id -> Nullable<Text>,
+        kind -> Text,
+        year -> Integer,
+        month -> Nullable<Integer>,
+        title -> Text,
+        state -> Text,
+        review_note -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    work_plan_items (id) {
+        id -> Text,
+        plan_id -> Text,
+        ordinal -> Integer,
+        title -> Text,
+        owner_id -> Nullable<Text>,
+        due_on -> Text,
+        done -> Bool,
+        done_at -> Nullable<Timestamp>,
+        done_on -> Nullable<Text>,
+        note -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    responsibility_confirmations (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Text,
+        project_id -> Text,
+        complaint_id -> Text,
+        month -> Text,
+        department_id -> Text,
+        confirmed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        group_id -> Text,
+        company_id -> Nullable<Text>,
+        project_id -> Nullable<Text>,
+        title -> Text,
+        category -> Nullable<Text>,
+        occurred_on -> Text,
+        facts -> Text,
+        analysis -> Text,
+        measures -> Text,
+        lessons -> Text,
+        tags -> Text,
+        search_text -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_complaints (case_id, complaint_id) {
+        case_id -> Text,
+        complaint_id -> Text,
+    }
+}
+
+diesel::table! {
+    case_photos (case_id, attachment_id) {
+        case_id -> Text,
+        attachment_id -> Text,
+        ordinal -> Integer,
+    }
+}
+
+diesel::joinable!(work_plan_items -> work_plans (plan_id));
+diesel::joinable!(case_complaints -> cases (case_id));
+diesel::joinable!(case_photos -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    work_plans,
+    work_plan_items,
+    responsibility_confirmations,
+    cases,
+    case_complaints,
+    case_photos,
+);

@@ -239,4 +239,68 @@ async fn twenty_writers_of_one_version_one_wins(backend: Backend) {
     assert_eq!(changes_recorded(&app, &subject, "improvement_plan.updated").await, 1);
     let read: Value = app.get(&path, &cs).await.json().await.unwrap();
     assert_eq!(read["items"].as_array().unwrap().len(), 1, "one writer's items, not several");
+
+    // Work plans (R-RP-13) and cases (R-RP-4, R-RP-7): a plan's title, its submission, an
+    // item's completion (the plan's ETag), a case's lessons.
+    let work_plan = json!({"kind": "annual", "year": 2027, "department_id": o.departments[0],
+        "title": "年度计划", "items": [{"title": "回访", "due_on": "2027-06-30"}]});
+    let work_plan = app.create("/api/v1/work-plans", &cs, work_plan).await;
+    let item = work_plan["items"][0]["id"].as_str().unwrap().to_owned();
+    let work_plan = id(&work_plan);
+    let case = json!({"title": "案例", "project_id": o.projects[0], "facts": "经过", "analysis": "",
+        "measures": "", "lessons": ""});
+    let case = id(&app.create("/api/v1/cases", &cs, case).await);
+    let plan_path = format!("/api/v1/work-plans/{work_plan}");
+    let ours = [
+        (
+            1,
+            Case {
+                method: Method::PATCH,
+                path: plan_path.clone(),
+                body: |n| json!({"title": format!("年度计划 {n}")}),
+                subject: ("work_plan", work_plan.clone()),
+                action: "work_plan.updated",
+            },
+        ),
+        (
+            2,
+            Case {
+                method: Method::POST,
+                path: format!("{plan_path}/transitions"),
+                body: |_| json!({"action": "submit"}),
+                subject: ("work_plan", work_plan.clone()),
+                action: "work_plan.updated",
+            },
+        ),
+        (
+            3,
+            Case {
+                method: Method::PATCH,
+                path: format!("{plan_path}/items/{item}"),
+                body: |n| json!({"done": true, "note": format!("完成 {n}")}),
+                subject: ("work_plan", work_plan.clone()),
+                action: "work_plan.updated",
+            },
+        ),
+        (
+            1,
+            Case {
+                method: Method::PATCH,
+                path: format!("/api/v1/cases/{case}"),
+                body: |n| json!({"lessons": format!("教训 {n}")}),
+                subject: ("case", case.clone()),
+                action: "case.updated",
+            },
+        ),
+    ];
+    for (version, case) in &ours {
+        let statuses = race(&app, &cs, case, *version).await;
+        let won = statuses.iter().filter(|s| **s == 200).count();
+        let stale = statuses.iter().filter(|s| **s == 412).count();
+        assert_eq!((won, stale), (1, WRITERS - 1), "{} {}: {statuses:?}", case.method, case.path);
+        let changes = changes_recorded(&app, &case.subject, case.action).await;
+        let expected =
+            if case.subject.0 == "case" { 1 } else { usize::try_from(*version).unwrap() };
+        assert_eq!(changes, expected, "{}", case.path);
+    }
 }

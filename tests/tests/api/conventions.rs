@@ -105,10 +105,18 @@ async fn every_list_counts_on_request(backend: Backend) {
         let plan = json!({"department_id": o.departments[0], "year": year,
             "items": [{"title": "整改", "owner_id": owner, "due_on": "2027-06-30"}]});
         app.create("/api/v1/improvement-plans", &cs, plan).await;
+        let work_plan = json!({"kind": "annual", "year": year, "department_id": o.departments[0],
+            "title": "年度计划", "items": [{"title": "回访", "owner_id": owner, "due_on": "2027-06-30"}]});
+        app.create("/api/v1/work-plans", &cs, work_plan).await;
+        let case = json!({"title": format!("案例 {year}"), "project_id": o.projects[0],
+            "facts": "经过", "analysis": "", "measures": "", "lessons": ""});
+        app.create("/api/v1/cases", &cs, case).await;
     }
     for (path, expected) in [
         ("/api/v1/surveys", 2),
         ("/api/v1/improvement-plans", 2),
+        ("/api/v1/work-plans", 2),
+        ("/api/v1/cases", 2),
         ("/api/v1/org/companies", 2),
         ("/api/v1/org/projects", 3),
         ("/api/v1/org/buildings", 3),

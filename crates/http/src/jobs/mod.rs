@@ -12,7 +12,9 @@
 //!   callbacks (R-CB-1), made once (a second node finds the week taken);
 //! - `report_obligations`: every group's report obligations due within the next month are
 //!   planned (once: the obligation's key is unique), their preparers reminded before the due
-//!   and told once it is breached (R-RP-13, R-RP-16).
+//!   and told once it is breached (R-RP-13, R-RP-16);
+//! - `work_plan_reminders`: an open item of a submitted or reviewed work plan whose due day is
+//!   over tells its owner (or the plan's author) once (R-RP-13).
 //!
 //! Work is claimed through leases on the rows, so several nodes on one PostgreSQL share it
 //! without doing an item twice, and a node that dies gives its items back when its lease ends.
@@ -32,6 +34,7 @@ use kefu_persistence::{
     notifications::{self, Notification},
     reports::plan::{self, Planned},
     webhooks::deliveries::{self, Outcome},
+    work_plans,
 };
 pub use settings::JobSettings;
 
@@ -49,6 +52,8 @@ pub const NOTIFICATION_MAIL: &str = "notification_mail";
 pub const CALLBACK_BATCH: &str = "callback_batch";
 /// The report obligations' name.
 pub const REPORT_OBLIGATIONS: &str = "report_obligations";
+/// The work-plan reminders' name.
+pub const WORK_PLAN_REMINDERS: &str = "work_plan_reminders";
 /// Notifications mailed at a time.
 const MAIL_BATCH: i64 = 50;
 /// How old a notification may be and still be mailed (so that a server configured later does
@@ -85,6 +90,8 @@ pub struct Round {
     pub batches: usize,
     /// Report obligations planned, reminded and told overdue.
     pub reports: Planned,
+    /// Late work-plan items reminded.
+    pub reminded: usize,
 }
 
 /// The periodic jobs of one node.
@@ -160,6 +167,10 @@ impl Runner {
             self.timed(REPORT_OBLIGATIONS, reports, |p| p.made + p.reminded + p.overdue).await
         {
             round.reports = p;
+        }
+        let reminders = self.state.run(move |conn| Ok(work_plans::remind_overdue(conn, now)?));
+        if let Some(n) = self.timed(WORK_PLAN_REMINDERS, reminders, |n| *n).await {
+            round.reminded = n;
         }
         round
     }

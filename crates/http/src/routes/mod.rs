@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendars;
 pub mod callbacks;
+pub mod cases;
 pub mod clients;
 pub mod complaints;
 pub mod contractors;
@@ -18,12 +19,14 @@ pub mod jobs;
 pub mod me;
 pub mod notifications;
 pub mod org;
+pub mod performance;
 pub mod policies;
 pub mod reports;
 pub mod surveys;
 pub mod users;
 pub mod vocabularies;
 pub mod webhooks;
+pub mod work_plans;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -132,6 +135,21 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(reports::obligations::submit_report)
         .service(reports::obligations::list_report_submissions)
         .service(reports::obligations::decide_report_obligation)
+        .service(work_plans::create_work_plan)
+        .service(work_plans::list_work_plans)
+        .service(work_plans::get_work_plan_completion)
+        .service(work_plans::get_work_plan)
+        .service(work_plans::update_work_plan)
+        .service(work_plans::transition_work_plan)
+        .service(work_plans::update_work_plan_item)
+        .service(performance::list_performance_responsibilities)
+        .service(performance::confirm_performance_responsibility)
+        .service(performance::get_performance_statement)
+        .service(performance::get_performance_scores)
+        .service(cases::create_case)
+        .service(cases::list_cases)
+        .service(cases::get_case)
+        .service(cases::update_case)
         .service(contractors::create_contractor)
         .service(contractors::list_contractors)
         .service(contractors::get_contractor)

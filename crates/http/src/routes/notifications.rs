@@ -29,9 +29,11 @@ pub struct NotificationView {
     /// What kind of news: `clock_warning` (a clock reached its warning threshold),
     /// `clock_breached` (a clock you own ran out), `clock_escalated` (a complaint below you ran
     /// out, 越级上报), `work_order_overdue`, `webhook_disabled`, `report_due_soon` (a report you
-    /// prepare falls due soon, R-RP), `report_overdue` (it is past its due, unsubmitted).
+    /// prepare falls due soon, R-RP), `report_overdue` (it is past its due, unsubmitted),
+    /// `work_plan_item_overdue` (an item of a work plan you answer for is late, R-RP-13).
     pub kind: String,
-    /// What it is about: `complaint`, `work_order`, `webhook`, `report_obligation`.
+    /// What it is about: `complaint`, `work_order`, `webhook`, `report_obligation`,
+    /// `work_plan`.
     pub subject_type: String,
     /// Which one.
     pub subject_id: String,

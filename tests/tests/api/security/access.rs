@@ -474,6 +474,58 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
     let res = app.post("/api/v1/surveys", &b_cs, &body).await;
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "company_id");
+
+    // Work plans (R-RP-13), cases (R-RP-4, R-RP-7) and performance (R-RP-15): group B reaches
+    // none of group A's, and writes none for its projects, departments or complaints.
+    let work_plan = json!({"kind": "annual", "year": 2027, "project_id": o.projects[0],
+        "title": "年度计划", "items": [{"title": "回访", "due_on": "2027-06-30"}]});
+    let work_plan = app.create("/api/v1/work-plans", &cs, work_plan.clone()).await;
+    let item = work_plan["items"][0]["id"].as_str().unwrap().to_owned();
+    let work_plan = id(&work_plan);
+    let complaint = json!({"kind": "complaint", "channel": "phone", "project_id": o.projects[0],
+        "customer_id": o.customers[0], "description": "渗水"});
+    let complaint = id(&app.create("/api/v1/complaints", &cs, complaint).await);
+    let case = json!({"title": "案例", "complaint_ids": [complaint], "facts": "经过",
+        "analysis": "", "measures": "", "lessons": ""});
+    let case = id(&app.create("/api/v1/cases", &cs, case).await);
+    for token in [&b, &b_cs] {
+        for path in [format!("/api/v1/work-plans/{work_plan}"), format!("/api/v1/cases/{case}")] {
+            assert_problem(app.get(&path, token).await, 404, "not_found").await;
+        }
+        for list in [
+            "/api/v1/work-plans",
+            "/api/v1/cases",
+            "/api/v1/performance/responsibilities?month=2026-09",
+        ] {
+            let listed: Value = app.get(list, token).await.json().await.unwrap();
+            assert!(ids(&listed).is_empty(), "group A's {list} leak into group B's list");
+        }
+        let report: Value =
+            app.get("/api/v1/work-plans/completion?year=2027", token).await.json().await.unwrap();
+        assert!(report["items"].as_array().unwrap().is_empty());
+    }
+    let path = format!("/api/v1/work-plans/{work_plan}");
+    assert_problem(app.patch(&path, &b_cs, 1, &json!({"title": "偷"})).await, 404, "not_found")
+        .await;
+    let res = app.patch(&format!("{path}/items/{item}"), &b_cs, 1, &json!({"done": true})).await;
+    assert_problem(res, 404, "not_found").await;
+    let res = app.patch(&format!("/api/v1/cases/{case}"), &b_cs, 1, &json!({"title": "偷"})).await;
+    assert_problem(res, 404, "not_found").await;
+    let theirs = json!({"kind": "annual", "year": 2027, "project_id": o.projects[0],
+        "title": "偷", "items": [{"title": "x", "due_on": "2027-06-30"}]});
+    let p = assert_problem(
+        app.post("/api/v1/work-plans", &b_cs, &theirs).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "project_id");
+    let theirs = json!({"title": "偷", "complaint_ids": [complaint], "facts": "x", "analysis": "",
+        "measures": "", "lessons": ""});
+    let p =
+        assert_problem(app.post("/api/v1/cases", &b_cs, &theirs).await, 422, "validation_failed")
+            .await;
+    assert_eq!(p["errors"][0]["field"], "complaint_ids[0]");
 }
 
 /// Like complaints (`complaints::a_project_user_never_reaches_another_projects_complaints`):

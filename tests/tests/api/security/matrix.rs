@@ -53,6 +53,10 @@ struct Fixture {
     plan: String,
     /// An active user of the group, to own plan items.
     owner: String,
+    /// The department's annual work plan, in draft (R-RP-13).
+    work_plan: String,
+    /// A typical case of the complaint (R-RP-4, R-RP-7).
+    case: String,
     /// A department's reply and its approval move a work order on for good (the same action
     /// again is 409, which comes before the 403 of a missing permission): every role gets work
     /// orders of its own, by role name.
@@ -253,6 +257,40 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
             Some(json!({"definitions": []})),
             P::ReportsManage,
         ),
+        op(Method::GET, "/api/v1/work-plans", None, P::ReportsRead),
+        op(Method::GET, format!("/api/v1/work-plans/{}", f.work_plan), None, P::ReportsRead),
+        op(Method::GET, "/api/v1/work-plans/completion?year=2027", None, P::ReportsRead),
+        op(
+            Method::POST,
+            "/api/v1/work-plans",
+            Some(json!({"kind": "annual", "year": 2027, "department_id": f.department,
+                "title": format!("计划 {role}"), "items": [{"title": "回访", "due_on": "2027-06-30"}]})),
+            P::WorkPlansWrite,
+        ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/work-plans/{}", f.work_plan),
+            Some(json!({"title": format!("计划 {role}")})),
+            P::WorkPlansWrite,
+        ),
+        op(Method::GET, "/api/v1/cases", None, P::ReportsRead),
+        op(Method::GET, format!("/api/v1/cases/{}", f.case), None, P::ReportsRead),
+        op(
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({"title": format!("案例 {role}"), "complaint_ids": [complaint],
+                "facts": "经过", "analysis": "", "measures": "", "lessons": ""})),
+            P::ReportsSubmit,
+        ),
+        op(
+            Method::PATCH,
+            format!("/api/v1/cases/{}", f.case),
+            Some(json!({"lessons": format!("教训 {role}")})),
+            P::ReportsSubmit,
+        ),
+        op(Method::GET, "/api/v1/performance/responsibilities?month=2026-09", None, P::ReportsRead),
+        op(Method::GET, "/api/v1/performance/statements?month=2026-09", None, P::ReportsRead),
+        op(Method::GET, "/api/v1/performance/scores?year=2026", None, P::ReportsRead),
         op(Method::GET, "/api/v1/approvals", None, P::ComplaintsRead),
         op(
             Method::POST,
@@ -444,6 +482,22 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
                 "items": [{"title": "整改", "owner_id": owner, "due_on": "2027-06-30"}]}),
         )
         .await;
+    let work_plan = app
+        .create(
+            "/api/v1/work-plans",
+            &receiver,
+            json!({"kind": "annual", "year": 2027, "department_id": department, "title": "年度计划",
+                "items": [{"title": "回访", "owner_id": owner, "due_on": "2027-06-30"}]}),
+        )
+        .await;
+    let case = app
+        .create(
+            "/api/v1/cases",
+            &receiver,
+            json!({"title": "案例", "complaint_ids": [complaint], "facts": "经过", "analysis": "",
+                "measures": "", "lessons": ""}),
+        )
+        .await;
     let mut own = BTreeMap::new();
     for role in Role::ALL.iter().filter(|r| **r != Role::PlatformOperator) {
         let sent = send_order(&app, &receiver, &complaint, &department).await;
@@ -464,6 +518,8 @@ async fn every_role_reaches_exactly_what_its_permissions_say(backend: Backend) {
         fund_account: id(&account),
         survey: id(&survey),
         plan: id(&plan),
+        work_plan: id(&work_plan),
+        case: id(&case),
         owner,
         company: id(&company),
         own,
