@@ -88,7 +88,8 @@ pub struct ScheduleView {
     params(ScheduleQuery),
     responses(
         (status = 200, description = "The periods and dues", body = ScheduleView),
-        (status = 404, description = "No definition of the group has that `code` (`not_found`)", body = crate::problem::Problem),
+        (status = 404, description = "No definition of the group has that `code` (`not_found`)",
+            body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/reports/schedule")]
 pub async fn get_report_schedule(
