@@ -16,5 +16,6 @@ pub mod org;
 pub mod phone;
 pub mod privacy;
 pub mod sla;
+pub mod stats;
 pub mod survey;
 pub mod vocabulary;

@@ -31,6 +31,7 @@ mod outbox;
 pub mod schema;
 pub mod scope;
 pub mod sla;
+pub mod stats;
 pub mod surveys;
 pub mod url;
 pub mod users;

@@ -69,6 +69,7 @@ const MIGRATIONS: &[Embedded] = &[
     migration!("2026-12-01-000060_automation"),
     migration!("2026-12-01-000070_callbacks"),
     migration!("2026-12-01-000080_surveys"),
+    migration!("2026-12-01-000100_stats"),
 ];
 
 /// Applies every pending migration; returns the versions applied now (empty when up to date).
