@@ -19,6 +19,7 @@ pub mod me;
 pub mod notifications;
 pub mod org;
 pub mod policies;
+pub mod stats;
 pub mod surveys;
 pub mod users;
 pub mod vocabularies;
@@ -100,6 +101,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(callbacks::update_callback)
         .service(callbacks::record_callback)
         .service(callbacks::list_callback_records)
+        .service(stats::get_complaint_stats)
         .service(jobs::list_jobs)
         .service(surveys::create_survey)
         .service(surveys::list_surveys)
