@@ -28,6 +28,7 @@ mod privacy;
 mod rules;
 mod rules_complaints;
 mod security;
+mod stats;
 mod surveys;
 mod upgrade;
 mod users;
