@@ -196,6 +196,7 @@ pub fn catalogue() -> Vec<Published> {
         published::<survey::ClockResult>(),
         published::<survey::plan::PlanState>(),
         published::<survey::plan::PlanAction>(),
+        published::<crate::stats::StatsGroup>(),
     ]
 }
 
