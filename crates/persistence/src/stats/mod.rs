@@ -178,6 +178,22 @@ pub fn complaints(
         });
     }
     let conn = conn.raw();
+    if matches!(conn, DbConnection::Pg(_)) {
+        // PostgreSQL would compile these short scans (JIT) for longer than they run.
+        return conn.transaction(|conn| {
+            diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
+            statement(conn, scope, filter, now)
+        });
+    }
+    statement(conn, scope, filter, now)
+}
+
+fn statement(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    filter: &StatsFilter,
+    now: DateTime<Utc>,
+) -> Result<Statement, StoreError> {
     let days = Days::new(u64::try_from(filter.days()).unwrap_or(0));
     let previous_from = filter.from.checked_sub_days(days).unwrap_or(filter.from);
     let previous_to = filter.from.pred_opt().unwrap_or(filter.from);
@@ -186,11 +202,16 @@ pub fn complaints(
     let before = (day_start(previous_from).naive_utc(), period.0);
     let labels = clock_labels(conn, &scope.group_id)?;
     let q = queries::Figures { scope, filter, labels: &labels, now: now.naive_utc() };
-    let total = q.rows(conn, None, period, before)?.pop().unwrap_or_default();
+    let grouped = filter.group_by.is_some();
+    let mut total =
+        q.rows(conn, None, (period, (!grouped).then_some(before)))?.pop().unwrap_or_default();
     let mut rows = match filter.group_by {
-        Some(group) => q.rows(conn, Some(group), period, before)?,
+        Some(group) => q.rows(conn, Some(group), (period, Some(before)))?,
         None => Vec::new(),
     };
+    if grouped {
+        add_up(&mut total, &rows, &labels);
+    }
     if let Some(group) = filter.group_by {
         name_rows(conn, group, &mut rows)?;
     }
@@ -217,6 +238,30 @@ pub fn complaints(
         rows,
         total: StatsRow { key: None, label_zh: Some("合计".into()), ..total },
     })
+}
+
+/// The total's additive figures, summed from the rows (each complaint is in exactly one row).
+fn add_up(total: &mut StatsRow, rows: &[StatsRow], labels: &[(String, String)]) {
+    let mut clocks: BTreeMap<String, ClockFigures> = BTreeMap::new();
+    for row in rows {
+        total.previous_count += row.previous_count;
+        total.callbacks_due += row.callbacks_due;
+        total.callbacks_done += row.callbacks_done;
+        total.rated += row.rated;
+        total.satisfied += row.satisfied;
+        for c in &row.sla {
+            let sum = clocks.entry(c.clock.clone()).or_insert_with(|| ClockFigures {
+                clock: c.clock.clone(),
+                label_zh: c.label_zh.clone(),
+                ..ClockFigures::default()
+            });
+            (sum.met, sum.breached, sum.open) =
+                (sum.met + c.met, sum.breached + c.breached, sum.open + c.open);
+        }
+    }
+    let order = |name: &str| labels.iter().position(|(c, _)| c == name).unwrap_or(usize::MAX);
+    total.sla = clocks.into_values().collect();
+    total.sla.sort_by_key(|c| (order(&c.clock), c.clock.clone()));
 }
 
 /// The Chinese labels of the group's clocks, in its policy's order.

@@ -122,16 +122,19 @@ impl Figures<'_> {
     }
 
     /// The rows of the statement (one, the total, for `None`), keyed by the grouped field.
+    /// `(period, Some(before))` computes every figure; `(period, None)` only those that do not
+    /// add up from rows (the count and distinct events, the handling-time quantiles): the
+    /// total of a grouped statement sums the rest.
     pub(super) fn rows(
         &self,
         conn: &mut DbConnection,
         group: Option<StatsGroup>,
-        period: Period,
-        before: Period,
+        (period, before): (Period, Option<Period>),
     ) -> Result<Vec<StatsRow>, StoreError> {
         let mut rows: BTreeMap<Option<String>, StatsRow> = BTreeMap::new();
         let counts = "COUNT(*) AS n, COUNT(DISTINCT c.customer_event_id) AS events";
-        for (when, current) in [(period, true), (before, false)] {
+        let periods = std::iter::once((period, true)).chain(before.map(|b| (b, false)));
+        for (when, current) in periods {
             let mut q = self.select(conn, group, (counts, ""), when);
             Self::group(&mut q, group, "");
             for c in q.load::<Counted>(conn)? {
@@ -146,8 +149,10 @@ impl Figures<'_> {
             }
         }
         rows.retain(|_, r| group.is_none() || r.count > 0 || r.previous_count > 0);
-        self.clocks(conn, group, period, &mut rows)?;
-        self.callbacks(conn, group, period, &mut rows)?;
+        if before.is_some() {
+            self.clocks(conn, group, period, &mut rows)?;
+            self.callbacks(conn, group, period, &mut rows)?;
+        }
         self.handling(conn, group, period, &mut rows)?;
         Ok(rows.into_values().collect())
     }

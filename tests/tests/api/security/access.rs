@@ -335,8 +335,12 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
         app.get(&format!("/api/v1/stats/complaints?{period}"), &cs).await.json().await.unwrap();
     assert_eq!(mine["total"]["count"], 1);
     for query in [period.to_owned(), format!("{period}&project_id={}", o.projects[0])] {
-        let theirs: Value =
-            app.get(&format!("/api/v1/stats/complaints?{query}"), &b_cs).await.json().await.unwrap();
+        let theirs: Value = app
+            .get(&format!("/api/v1/stats/complaints?{query}"), &b_cs)
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(theirs["total"]["count"], 0, "{query}");
     }
     let csv = app.get("/api/v1/complaints?format=csv", &b_cs).await.text().await.unwrap();
