@@ -1,5 +1,5 @@
 # kefu: `make run` serves on 127.0.0.1:8080 with SQLite in ./data; `make test` runs every test.
-.PHONY: run build test unit fuzz openapi typescript tools lint bench clean
+.PHONY: run build test unit fuzz openapi typescript tools lint bench bench-stats clean
 
 run:
 	cargo run -p kefu-http --bin kefu -- serve
@@ -37,11 +37,17 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	bash scripts/house.sh
 
-## Benchmarks: the calendar (criterion) and the deadline sweep over 10k and 1M closed
-## complaints on PostgreSQL (prints the table the README shows).
+## Benchmarks: the calendar (criterion), the deadline sweep over 10k and 1M closed
+## complaints, and the quarter statement over 1M complaints, on PostgreSQL (each prints the
+## table the README shows).
 bench:
 	cargo bench -p kefu-domain
 	cargo bench -p kefu-tests --bench sweep
+	$(MAKE) bench-stats
+
+## The quarter statement over 1M complaints on PostgreSQL: seeds them, prints the timings.
+bench-stats:
+	bash -c 'source scripts/lib.sh && cargo bench -p kefu-tests --bench stats'
 
 clean:
 	cargo clean

@@ -235,9 +235,15 @@ export function createKefuClient(options: KefuClientOptions) {
     );
   }
 
-  /** One page of the complaints within reach, each with its clocks. */
-  function listComplaints(query: ComplaintQuery = {}): Promise<Page<Complaint>> {
-    return authed(() => http.GET("/api/v1/complaints", { params: { query } }));
+  /**
+   * One page of the complaints within reach, each with its clocks. JSON only: the CSV and XLSX
+   * exports (`format`) are downloads, not pages.
+   */
+  function listComplaints(query: Omit<ComplaintQuery, "format"> = {}): Promise<Page<Complaint>> {
+    const json = { ...query, format: "json" as const };
+    return authed(() => http.GET("/api/v1/complaints", { params: { query: json } })) as Promise<
+      Page<Complaint>
+    >;
   }
 
   /**

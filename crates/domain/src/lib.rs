@@ -17,6 +17,7 @@ pub mod phone;
 pub mod privacy;
 pub mod schedule;
 pub mod sla;
+pub mod stats;
 pub mod survey;
 pub mod vocabulary;
 pub mod work_plan;

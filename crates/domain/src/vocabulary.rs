@@ -204,6 +204,7 @@ pub fn catalogue() -> Vec<Published> {
         published::<work_plan::WorkPlanKind>(),
         published::<work_plan::WorkPlanState>(),
         published::<work_plan::WorkPlanAction>(),
+        published::<crate::stats::StatsGroup>(),
     ]
 }
 

@@ -185,6 +185,14 @@ async fn unmatched(
 /// message names (`?sort=urgency`), else `query`.
 fn query_field(query: &str, message: &str) -> String {
     const UNKNOWN: &str = "unknown variant `";
+    const MISSING: &str = "missing field `";
+    if let Some(field) = message
+        .find(MISSING)
+        .and_then(|at| message[at + MISSING.len()..].split('`').next())
+        .filter(|f| !f.is_empty())
+    {
+        return field.to_owned();
+    }
     let named = message
         .find(UNKNOWN)
         .and_then(|at| message[at + UNKNOWN.len()..].split('`').next())
@@ -209,5 +217,6 @@ mod query_tests {
         assert_eq!(query_field("limit=2&sort=urgency", message), "sort");
         assert_eq!(query_field("state=%E5%BE%85", "unknown variant `待`, expected `x`"), "state");
         assert_eq!(query_field("limit=x", "invalid digit found in string"), "query");
+        assert_eq!(query_field("to=2026-01-05", "missing field `from`"), "from");
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod contract;
 pub mod ctx;
 pub mod etag;
+pub mod export;
 pub mod head;
 pub mod headers;
 pub mod idempotency;

@@ -34,6 +34,7 @@ pub mod reports;
 pub mod schema;
 pub mod scope;
 pub mod sla;
+pub mod stats;
 pub mod surveys;
 pub mod url;
 pub mod users;

@@ -70,6 +70,7 @@ const MIGRATIONS: &[Embedded] = &[
     migration!("2026-12-01-000070_callbacks"),
     migration!("2026-12-01-000080_surveys"),
     migration!("2026-12-01-000090_reports"),
+    migration!("2026-12-01-000100_stats"),
     migration!("2026-12-01-000110_work_plans"),
 ];
 

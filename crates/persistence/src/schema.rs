@@ -364,6 +364,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    complaint_figures (complaint_id) {
+        complaint_id -> Text,
+        handling_minutes -> BigInt,
+        resolved_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     complaint_events (id) {
         id -> Text,
         complaint_id -> Text,
@@ -684,6 +692,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     problems,
     customer_events,
     complaints,
+    complaint_figures,
     complaint_events,
     contractors,
     work_orders,

@@ -31,6 +31,7 @@ mod reports;
 mod rules;
 mod rules_complaints;
 mod security;
+mod stats;
 mod surveys;
 mod upgrade;
 mod users;

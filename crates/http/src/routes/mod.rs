@@ -22,6 +22,7 @@ pub mod org;
 pub mod performance;
 pub mod policies;
 pub mod reports;
+pub mod stats;
 pub mod surveys;
 pub mod users;
 pub mod vocabularies;
@@ -104,6 +105,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(callbacks::update_callback)
         .service(callbacks::record_callback)
         .service(callbacks::list_callback_records)
+        .service(stats::get_complaint_stats)
         .service(jobs::list_jobs)
         .service(surveys::create_survey)
         .service(surveys::list_surveys)

@@ -42,6 +42,8 @@ pub(crate) fn with_clocks(
 pub struct ComplaintFilter {
     /// Only this project's.
     pub project_id: Option<String>,
+    /// Only this company's.
+    pub company_id: Option<String>,
     /// Only this kind.
     pub kind: Option<ComplaintKind>,
     /// Only this grade.
@@ -110,6 +112,9 @@ pub fn list(
         let mut q = complaints::table.filter(within(scope)).into_boxed();
         if let Some(project) = &filter.project_id {
             q = q.filter(complaints::project_id.eq(project.clone()));
+        }
+        if let Some(company) = &filter.company_id {
+            q = q.filter(complaints::company_id.eq(company.clone()));
         }
         if let Some(kind) = filter.kind {
             q = q.filter(complaints::kind.eq(kind.as_str()));

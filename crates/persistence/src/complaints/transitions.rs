@@ -145,6 +145,7 @@ pub(crate) fn take(
         let calendar = calendar_of(conn, &current.project_id, &current.group_id)?;
         let group = GroupId::from(current.group_id.clone());
         let clocks = clocks::react(conn, &group, ("complaint", id), &calendar, &happening)?;
+        crate::stats::figures::on_transition(conn, &current, &done, &calendar, now)?;
         let payload = serde_json::to_value(command)
             .map_err(|e| StoreError::Corrupt(format!("command: {e}")))?;
         let (kind, actor_id) = write.actor().parts();

@@ -376,6 +376,23 @@ async fn an_admin_of_another_group_gets_404_for_every_resource(backend: Backend)
         (&theirs["version"], theirs["definitions"].as_array().unwrap().len()),
         (&json!(0), 23)
     );
+    // Statistics and exports (R-RP-1): group A's complaint counts in A's statement only, not in
+    // B's, even naming A's project; B's export of the list leaves it out.
+    let period = "from=2026-09-01&to=2026-10-31";
+    let mine: Value =
+        app.get(&format!("/api/v1/stats/complaints?{period}"), &cs).await.json().await.unwrap();
+    assert_eq!(mine["total"]["count"], 1);
+    for query in [period.to_owned(), format!("{period}&project_id={}", o.projects[0])] {
+        let theirs: Value = app
+            .get(&format!("/api/v1/stats/complaints?{query}"), &b_cs)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(theirs["total"]["count"], 0, "{query}");
+    }
+    let csv = app.get("/api/v1/complaints?format=csv", &b_cs).await.text().await.unwrap();
+    assert!(!csv.contains(&complaint), "group B's export names group A's complaint");
     // Contractor names are unique within a group, not across groups.
     let theirs = app.create("/api/v1/contractors", &b_cs, json!({"name": "甲建设"})).await;
     let listed: Value = app.get("/api/v1/contractors?limit=200", &b_cs).await.json().await.unwrap();

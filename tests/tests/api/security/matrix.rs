@@ -181,6 +181,12 @@ fn operations(f: &Fixture, role: &str, clocks: &Value) -> Vec<Operation> {
         op(Method::GET, "/api/v1/callbacks", None, P::ComplaintsRead),
         op(Method::GET, "/api/v1/callbacks/batches", None, P::ComplaintsRead),
         op(
+            Method::GET,
+            "/api/v1/stats/complaints?from=2026-10-01&to=2026-12-31&group_by=grade",
+            None,
+            P::ReportsRead,
+        ),
+        op(
             Method::POST,
             "/api/v1/callbacks/batches",
             Some(json!({"week_of": "2026-10-05", "dry_run": true})),

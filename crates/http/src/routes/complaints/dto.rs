@@ -356,6 +356,9 @@ list_query!(
         /// Only this project's.
         #[param(max_length = 64)]
         project_id: Option<String>,
+        /// Only this company's.
+        #[param(max_length = 64)]
+        company_id: Option<String>,
         /// Only this kind.
         kind: Option<ComplaintKind>,
         /// Only this grade.
@@ -399,6 +402,10 @@ list_query!(
         /// most urgent open clock first, those without one last); default as recorded.
         #[param(inline)]
         sort: Option<ComplaintOrder>,
+        /// `json` (default, one page), or every complaint of the filter as `csv` (UTF-8 with
+        /// BOM, Chinese headers, streamed) or `xlsx`; the `Accept` header chooses too.
+        #[param(pattern = "^(json|csv|xlsx)$")]
+        format: Option<String>,
     }
 );
 
