@@ -884,6 +884,35 @@ async fn r_rp_13_obligations_are_planned_reminded_breached_submitted_and_reviewe
         (&rows[0]["owed"], &rows[0]["on_time"], &rows[0]["overdue"], &rows[0]["completion_rate"]),
         (&json!(4), &json!(1), &json!(3), &json!(0.25))
     );
+    // The same completion as a workbook: Chinese headers, counts and rates as numbers.
+    let res = app
+        .get(
+            "/api/v1/reports/completion?from=2026-10-01&to=2026-10-31&code=rp1_weekly&format=xlsx",
+            &mgr,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::{Data, Reader};
+    let sheet = book.worksheet_range("报表完成率").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][2], Data::String("应报".into()));
+    assert_eq!(rows[0][7], Data::String("完成率".into()));
+    assert_eq!((&rows[1][2], &rows[1][7]), (&Data::Float(4.0), &Data::Float(0.25)));
+    // Every obligation of a filter as CSV (BOM, Chinese headers, one line each).
+    let res = app.get("/api/v1/reports/obligations?code=rp1_weekly&format=csv", &mgr).await;
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert!(lines[0].starts_with("\u{feff}报表代码,规则,报表名称,统计期起"), "{csv}");
+    let listed = obligations(&app, &mgr, "code=rp1_weekly").await;
+    assert_eq!(lines.len(), 1 + listed.len(), "one line per obligation the list shows: {csv}");
+    assert!(
+        lines[1].starts_with("rp1_weekly,R-RP-1,投诉处理周报表,2026-10-02,2026-10-08,部门,"),
+        "{csv}"
+    );
 }
 
 /// R-RP-10: a project whose move-in ends on 31 July 2026 owes its move-in survey report three

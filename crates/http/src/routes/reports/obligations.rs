@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, FixedOffset};
 use kefu_domain::schedule::{ObligationAction, ObligationState, Responsible};
 use kefu_persistence::{
@@ -25,6 +25,7 @@ use crate::{
     body::Body,
     ctx::Ctx,
     etag::IfMatch,
+    export::{self, Cell, Column, Format, Kind, Table},
     list::text_filter,
     list_query, page_type,
     problem::{ApiError, ApiResult},
@@ -159,20 +160,84 @@ list_query!(
         due_before: Option<String>,
         /// `true`: only those past their due and not submitted.
         overdue: Option<bool>,
+        /// `json` (default, a page), `csv` or `xlsx`: every obligation of the filter, with
+        /// Chinese column labels; the `Accept` header chooses too.
+        #[param(pattern = "^(json|csv|xlsx)$")]
+        format: Option<String>,
     }
 );
 
-/// The obligations within reach: `?state=pending&overdue=true` is who is late.
+/// A download of a list or statement (`format=xlsx`).
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct ReportWorkbook(Vec<u8>);
+
+/// The obligations as a table: one row each, Chinese headers.
+fn obligations_table(items: Vec<ObligationView>) -> Table {
+    let columns = [
+        ("报表代码", Kind::Text),
+        ("规则", Kind::Text),
+        ("报表名称", Kind::Text),
+        ("统计期起", Kind::Date),
+        ("统计期止", Kind::Date),
+        ("责任类型", Kind::Text),
+        ("责任项目或部门", Kind::Text),
+        ("应报时间", Kind::DateTime),
+        ("截止时间", Kind::DateTime),
+        ("是否提前", Kind::Text),
+        ("状态", Kind::Text),
+        ("是否逾期", Kind::Text),
+        ("提交时间", Kind::DateTime),
+        ("按时提交", Kind::Text),
+    ];
+    let yes = |b: bool| Cell::Text(if b { "是" } else { "否" }.into());
+    let date = |d: &str| d.parse().map_or(Cell::Empty, Cell::Date);
+    let rows = items
+        .into_iter()
+        .map(|o| {
+            vec![
+                Cell::Text(o.code),
+                Cell::Text(o.rule_id),
+                Cell::Text(o.label_zh),
+                date(&o.period_start),
+                date(&o.period_end),
+                Cell::Text(o.responsible_type.label_zh().into()),
+                Cell::Text(o.responsible_id),
+                Cell::DateTime(o.nominal_due_at),
+                Cell::DateTime(o.due_at),
+                yes(o.moved),
+                Cell::Text(o.state.label_zh().into()),
+                yes(o.overdue),
+                o.submitted_at.map_or(Cell::Empty, Cell::DateTime),
+                o.on_time.map_or(Cell::Empty, yes),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "应报报表".into(),
+        columns: columns.into_iter().map(|(l, k)| Column::new(l, k)).collect(),
+        rows,
+    }
+}
+
+/// The obligations within reach: `?state=pending&overdue=true` is who is late. `format=csv`
+/// or `format=xlsx` downloads every obligation of the filter.
 #[utoipa::path(tag = "reports", operation_id = "list_report_obligations", security(("bearer" = [])),
     params(ObligationQuery),
-    responses((status = 200, description = "A page of obligations", body = ObligationPage)))]
+    responses((status = 200, description = "A page of obligations, or all of them as CSV or a workbook", content(
+        (ObligationPage = "application/json"),
+        (String = "text/csv", example = "\u{feff}报表代码,规则,报表名称,统计期起,统计期止,责任类型,责任项目或部门,应报时间,截止时间,是否提前,状态,是否逾期,提交时间,按时提交\r\n"),
+        (ReportWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 #[get("/api/v1/reports/obligations")]
 pub async fn list_report_obligations(
     ctx: Ctx,
+    http: HttpRequest,
     q: web::Query<ObligationQuery>,
-) -> ApiResult<web::Json<ObligationPage>> {
+) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let req = q.list_request()?;
+    let format = Format::choose(q.format.as_deref(), &http)?;
+    let mut req = q.list_request()?;
     let now = ctx.now();
     let due_before = match q.due_before.as_deref() {
         None => None,
@@ -188,8 +253,27 @@ pub async fn list_report_obligations(
         overdue_at: (q.overdue == Some(true)).then_some(now),
     };
     let scope = ctx.caller.scope(READ)?;
-    let page = ctx.run(move |conn| Ok(obligations::list(conn, &scope, &filter, &req)?)).await?;
-    Ok(web::Json(ObligationPage::from_page(page, |o| view(o, now))))
+    if format == Format::Json {
+        let page = ctx.run(move |conn| Ok(obligations::list(conn, &scope, &filter, &req)?)).await?;
+        return Ok(HttpResponse::Ok().json(ObligationPage::from_page(page, |o| view(o, now))));
+    }
+    // Every obligation of the filter, read page by page.
+    (req.limit, req.after, req.count) = (kefu_persistence::kit::MAX_LIMIT, None, false);
+    let all = ctx
+        .run(move |conn| {
+            let mut all = Vec::new();
+            loop {
+                let page = obligations::list(conn, &scope, &filter, &req)?;
+                all.extend(page.items);
+                match page.next {
+                    Some(next) => req.after = Some(next),
+                    None => return Ok(all),
+                }
+            }
+        })
+        .await?;
+    let table = obligations_table(all.into_iter().map(|o| view(o, now)).collect());
+    export::answer(format, &table, "report-obligations")
 }
 
 /// An obligation with who collects and submits it.
@@ -441,6 +525,10 @@ pub struct CompletionQuery {
     /// Only this definition's obligations.
     #[param(max_length = 64)]
     pub code: Option<String>,
+    /// `json` (default), `csv` or `xlsx` (Chinese column labels); the `Accept` header
+    /// chooses too.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
 }
 
 /// One project's or department's completion.
@@ -489,13 +577,18 @@ impl From<Completion> for CompletionView {
 /// (R-RP-13: the center tracks who submits on time and reminds the late).
 #[utoipa::path(tag = "reports", operation_id = "get_report_completion", security(("bearer" = [])),
     params(CompletionQuery),
-    responses((status = 200, description = "One row per project or department", body = [CompletionView])))]
+    responses((status = 200, description = "One row per project or department, or their CSV or workbook", content(
+        ([CompletionView] = "application/json"),
+        (String = "text/csv", example = "\u{feff}责任类型,责任项目或部门,应报,已报,按时,逾期提交,逾期未报,完成率,按时率\r\n"),
+        (ReportWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 #[get("/api/v1/reports/completion")]
 pub async fn get_report_completion(
     ctx: Ctx,
+    http: HttpRequest,
     q: web::Query<CompletionQuery>,
-) -> ApiResult<web::Json<Vec<CompletionView>>> {
+) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
+    let format = Format::choose(q.format.as_deref(), &http)?;
     let (from, to) = (date_param("from", &q.from)?, date_param("to", &q.to)?);
     if to < from {
         return Err(ApiError::field("to", "out_of_range", "must not be before from"));
@@ -506,5 +599,40 @@ pub async fn get_report_completion(
     let rows = ctx
         .run(move |conn| Ok(obligations::completion(conn, &scope, range, code.as_deref(), now)?))
         .await?;
-    Ok(web::Json(rows.into_iter().map(CompletionView::from).collect()))
+    let rows: Vec<CompletionView> = rows.into_iter().map(CompletionView::from).collect();
+    if format == Format::Json {
+        return Ok(HttpResponse::Ok().json(rows));
+    }
+    let columns = [
+        ("责任类型", Kind::Text),
+        ("责任项目或部门", Kind::Text),
+        ("应报", Kind::Integer),
+        ("已报", Kind::Integer),
+        ("按时", Kind::Integer),
+        ("逾期提交", Kind::Integer),
+        ("逾期未报", Kind::Integer),
+        ("完成率", Kind::Number),
+        ("按时率", Kind::Number),
+    ];
+    let table = Table {
+        sheet: "报表完成率".into(),
+        columns: columns.into_iter().map(|(l, k)| Column::new(l, k)).collect(),
+        rows: rows
+            .into_iter()
+            .map(|c| {
+                vec![
+                    Cell::Text(c.responsible_type),
+                    Cell::Text(c.responsible_id),
+                    Cell::Integer(c.owed),
+                    Cell::Integer(c.submitted),
+                    Cell::Integer(c.on_time),
+                    Cell::Integer(c.late),
+                    Cell::Integer(c.overdue),
+                    c.completion_rate.into(),
+                    c.on_time_rate.into(),
+                ]
+            })
+            .collect(),
+    };
+    export::answer(format, &table, &format!("report-completion-{}-{}", q.from, q.to))
 }
