@@ -23,6 +23,13 @@ fi
 if grep -rnw --include='*.rs' -e 'diesel' -e 'DbConnection' crates/http/src; then
   fail "kefu-http names diesel or the diesel connection (above)"
 fi
+# The OpenAPI document names a schema by its type's name alone: two types of one name would
+# silently share one schema (and one of them would be documented wrong).
+schemas=$(grep -rh --include='*.rs' -A15 -E 'derive\([^)]*ToSchema' crates/http/src crates/domain/src \
+  | grep -oE 'pub (struct|enum) [A-Za-z0-9_]+' | awk '{print $3}' | sort | uniq -d)
+if [ -n "$schemas" ]; then
+  fail "two API types share a name, and so one OpenAPI schema: $schemas"
+fi
 cargo check -q -p kefu-http --lib
 cargo clippy -q -p kefu-persistence --lib -- -D warnings
 echo "house: domain pure, http free of diesel, persistence keeps its connection"

@@ -585,6 +585,11 @@ async fn r_rp_16_every_2026_due_of_the_monthly_quarterly_half_yearly_and_annual_
         "validation_failed",
     )
     .await;
+    // The calendars reach 2150: dues are listed up to 2149.
+    let res = app.get("/api/v1/reports/schedule?year=2150", &admin).await;
+    assert_problem(res, 422, "validation_failed").await;
+    let last = schedule(&app, &admin, "year=2149&code=rp1_weekly").await;
+    assert_eq!(last.len(), 52, "every Friday of 2149");
 }
 
 /// The weekly statements, every week of 2026. R-RP-1 and R-RP-2 fall due on Friday (12:00 and

@@ -205,7 +205,7 @@ impl From<StatementLine> for StatementLineView {
         "important": 1, "major": 0, "clocks_met": 5, "clocks_breached": 1}],
     "people": [{"id": "019ab2f1-0000-7000-8000-000000000041", "complaints": 2, "general": 1,
         "important": 1, "major": 0, "clocks_met": 5, "clocks_breached": 1}]}))]
-pub struct StatementView {
+pub struct PerformanceStatementView {
     /// The month.
     pub month: String,
     /// Per confirmed responsible department.
@@ -218,16 +218,16 @@ pub struct StatementView {
 /// complaints within reach whose responsible department was confirmed for the month.
 #[utoipa::path(tag = "performance", operation_id = "get_performance_statement", security(("bearer" = [])),
     params(StatementQuery),
-    responses((status = 200, description = "The statement", body = StatementView)))]
+    responses((status = 200, description = "The statement", body = PerformanceStatementView)))]
 #[get("/api/v1/performance/statements")]
 pub async fn get_performance_statement(
     ctx: Ctx,
     q: web::Query<StatementQuery>,
-) -> ApiResult<web::Json<StatementView>> {
+) -> ApiResult<web::Json<PerformanceStatementView>> {
     let m = month(&q.month)?;
     let scope = ctx.caller.scope(READ)?;
     let s = ctx.run(move |conn| Ok(performance::statement(conn, &scope, m)?)).await?;
-    Ok(web::Json(StatementView {
+    Ok(web::Json(PerformanceStatementView {
         month: m.to_string(),
         departments: s.departments.into_iter().map(Into::into).collect(),
         people: s.people.into_iter().map(Into::into).collect(),

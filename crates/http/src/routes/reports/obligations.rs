@@ -477,7 +477,7 @@ pub async fn list_report_submissions(
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"action": "return", "note": "缺少原因分析，请补充。"}))]
-pub struct DecisionBody {
+pub struct ReportDecisionBody {
     /// `review` (accept) or `return` (send back).
     pub action: ObligationAction,
     /// Why (required to return).
@@ -488,13 +488,13 @@ pub struct DecisionBody {
 
 /// Review or return a submitted report (`ReportsManage`, with `If-Match`).
 #[utoipa::path(tag = "reports", operation_id = "decide_report_obligation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Obligation id")), request_body = DecisionBody,
+    params(("id" = String, Path, description = "Obligation id")), request_body = ReportDecisionBody,
     responses((status = 200, description = "The obligation; new `ETag`", body = ObligationView)))]
 #[post("/api/v1/reports/obligations/{id}/transitions")]
 pub async fn decide_report_obligation(
     ctx: Ctx,
     (id, if_match): (web::Path<String>, IfMatch),
-    body: Body<DecisionBody>,
+    body: Body<ReportDecisionBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     if b.action == ObligationAction::Return && b.note.as_deref().is_none_or(|n| n.trim().is_empty())
@@ -515,7 +515,7 @@ pub async fn decide_report_obligation(
 /// The period of a completion statement.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct CompletionQuery {
+pub struct ReportCompletionQuery {
     /// First day (inclusive) of the dues counted.
     #[param(value_type = String, format = Date, example = "2026-10-01", pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub from: String,
@@ -536,7 +536,7 @@ pub struct CompletionQuery {
 #[schema(example = json!({"responsible_type": "department", "responsible_id": "019ab2f3-0000-7000-8000-000000000031",
     "owed": 4, "submitted": 3, "on_time": 2, "late": 1, "overdue": 1,
     "completion_rate": 0.75, "on_time_rate": 0.5}))]
-pub struct CompletionView {
+pub struct ReportCompletionView {
     /// `project` or `department`.
     pub responsible_type: String,
     /// Its id.
@@ -557,7 +557,7 @@ pub struct CompletionView {
     pub on_time_rate: Option<f64>,
 }
 
-impl From<Completion> for CompletionView {
+impl From<Completion> for ReportCompletionView {
     fn from(c: Completion) -> Self {
         Self {
             responsible_type: c.responsible_type,
@@ -576,16 +576,16 @@ impl From<Completion> for CompletionView {
 /// The completion rate per project and department of the reports due in a period
 /// (R-RP-13: the center tracks who submits on time and reminds the late).
 #[utoipa::path(tag = "reports", operation_id = "get_report_completion", security(("bearer" = [])),
-    params(CompletionQuery),
+    params(ReportCompletionQuery),
     responses((status = 200, description = "One row per project or department, or their CSV or workbook", content(
-        ([CompletionView] = "application/json"),
+        ([ReportCompletionView] = "application/json"),
         (String = "text/csv", example = "\u{feff}责任类型,责任项目或部门,应报,已报,按时,逾期提交,逾期未报,完成率,按时率\r\n"),
         (ReportWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 #[get("/api/v1/reports/completion")]
 pub async fn get_report_completion(
     ctx: Ctx,
     http: HttpRequest,
-    q: web::Query<CompletionQuery>,
+    q: web::Query<ReportCompletionQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let format = Format::choose(q.format.as_deref(), &http)?;
@@ -599,7 +599,8 @@ pub async fn get_report_completion(
     let rows = ctx
         .run(move |conn| Ok(obligations::completion(conn, &scope, range, code.as_deref(), now)?))
         .await?;
-    let rows: Vec<CompletionView> = rows.into_iter().map(CompletionView::from).collect();
+    let rows: Vec<ReportCompletionView> =
+        rows.into_iter().map(ReportCompletionView::from).collect();
     if format == Format::Json {
         return Ok(HttpResponse::Ok().json(rows));
     }

@@ -23,8 +23,8 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ScheduleQuery {
-    /// The year whose dues are listed (1901–2199).
-    #[param(minimum = 1901, maximum = 2199, example = 2026)]
+    /// The year whose dues are listed (1901–2149: the calendars reach 2150).
+    #[param(minimum = 1901, maximum = 2149, example = 2026)]
     pub year: i32,
     /// One definition's code (`rp1_monthly`); all of them when left out.
     #[param(max_length = 64, example = "rp1_monthly")]
@@ -97,8 +97,8 @@ pub async fn get_report_schedule(
     q: web::Query<ScheduleQuery>,
 ) -> ApiResult<web::Json<ScheduleView>> {
     let q = q.into_inner();
-    if !(1901..=2199).contains(&q.year) {
-        return Err(ApiError::field("year", "out_of_range", "a year from 1901 to 2199"));
+    if !(1901..=2149).contains(&q.year) {
+        return Err(ApiError::field("year", "out_of_range", "a year from 1901 to 2149"));
     }
     let code = text_filter("code", q.code, 64)?;
     let scope = ctx.caller.scope(READ)?;
