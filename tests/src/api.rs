@@ -98,3 +98,16 @@ pub fn id(v: &Value) -> String {
 pub fn ids(page: &Value) -> Vec<String> {
     page["items"].as_array().unwrap().iter().map(id).collect()
 }
+
+/// An RFC 3339 instant, for setting the app's clock.
+pub fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&chrono::Utc)
+}
+
+/// A fresh access token of a user whose password follows the test convention
+/// (`<username>-password`); tokens live 15 minutes of the app's clock.
+pub async fn token(app: &TestApp, username: &str) -> String {
+    let res = app.login(username, &format!("{username}-password")).await;
+    assert_eq!(res.status(), 200, "{username}");
+    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
+}

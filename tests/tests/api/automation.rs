@@ -7,13 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use base64::{Engine, engine::general_purpose::STANDARD};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use hmac::{Hmac, Mac};
 use kefu_http::{
     config::Secret,
     jobs::{JobSettings, Round, Runner, mail::SmtpSettings, settings::parse_schedule},
     state::AppState,
 };
+use kefu_tests::api::at;
 use kefu_tests::{
     Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app, spawn_app_with,
 };
@@ -45,10 +46,6 @@ fn jobs() -> JobSettings {
         node: "test-node".into(),
         ..JobSettings::default()
     }
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
 }
 
 /// Every notification of a user (all pages).

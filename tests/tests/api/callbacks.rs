@@ -5,12 +5,12 @@
 //! its tracking list, made by hand and by the periodic job; R-CB-2's customer director; the node
 //! callbacks of R-T-12; roles and scope.
 
-use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 use kefu_http::{
     jobs::{JobSettings, Runner},
     state::AppState,
 };
+use kefu_tests::api::{at, token};
 use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
 use serde_json::{Value, json};
 
@@ -25,18 +25,6 @@ both_backends! {
     twenty_callers_record_one_task_once => twenty_callers_record_one_task_once;
     r_cb_4_the_node_questionnaires_are_pulled_on_the_25th => r_cb_4_the_node_questionnaires_are_pulled_on_the_25th;
     r_cb_4_a_survey_period_suspends_the_node_callbacks => r_cb_4_a_survey_period_suspends_the_node_callbacks;
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-}
-
-/// A fresh token of a user whose password follows the test convention (tokens expire after
-/// 15 minutes of the app's clock).
-async fn token(app: &TestApp, username: &str) -> String {
-    let res = app.login(username, &format!("{username}-password")).await;
-    assert_eq!(res.status(), 200, "{username}");
-    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
 }
 
 async fn receive(app: &TestApp, token: &str, body: Value) -> Value {

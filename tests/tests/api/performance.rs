@@ -3,17 +3,13 @@
 //! the first); the month's statement per department and person counts the confirmed ones; a
 //! department's year-end score is its work orders answered on time over those sent to it.
 
-use chrono::{DateTime, Utc};
+use kefu_tests::api::at;
 use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
 use serde_json::{Value, json};
 
 both_backends! {
     r_rp_15_the_president_confirms_the_responsible_department_and_the_statement_counts_it => r_rp_15_the_president_confirms_the_responsible_department_and_the_statement_counts_it;
     r_rp_15_a_departments_score_is_its_work_orders_answered_on_time => r_rp_15_a_departments_score_is_its_work_orders_answered_on_time;
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
 }
 
 async fn json_of(res: reqwest::Response) -> Value {

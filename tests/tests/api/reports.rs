@@ -5,11 +5,12 @@
 //! reviewed; the completion rate (R-RP-13); the draft of a statement due before its period
 //! ends; the move-in report (R-RP-10); definitions as policy data; roles and scope.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use kefu_http::{
     jobs::{JobSettings, Runner},
     state::AppState,
 };
+use kefu_tests::api::{at, token};
 use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
 use serde_json::{Value, json};
 
@@ -21,16 +22,6 @@ both_backends! {
     report_definitions_are_group_policy_data => report_definitions_are_group_policy_data;
     reports_keep_to_roles_and_scope => reports_keep_to_roles_and_scope;
     twenty_submitters_of_one_report_one_wins => twenty_submitters_of_one_report_one_wins;
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-}
-
-async fn token(app: &TestApp, username: &str) -> String {
-    let res = app.login(username, &format!("{username}-password")).await;
-    assert_eq!(res.status(), 200, "{username}");
-    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
 }
 
 async fn schedule(app: &TestApp, token: &str, query: &str) -> Vec<Value> {

@@ -6,7 +6,8 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+use kefu_tests::api::at;
 use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
 use serde_json::{Value, json};
 
@@ -17,10 +18,6 @@ both_backends! {
     stats_refuse_bad_periods_naming_the_field => stats_refuse_bad_periods_naming_the_field;
     r_rp_11_the_xlsx_export_reads_back_with_numbers_dates_and_chinese_labels => r_rp_11_the_xlsx_export_reads_back_with_numbers_dates_and_chinese_labels;
     stats_and_the_list_export_as_csv => stats_and_the_list_export_as_csv;
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
 }
 
 /// The week counted (Monday 2 to Friday 6 November 2026, working days all) and when the

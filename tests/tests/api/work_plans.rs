@@ -4,11 +4,11 @@
 //! items due) per plan and per department or project; a late item reminded once, to its owner
 //! or the plan's author, by the periodic job on the moved clock.
 
-use chrono::{DateTime, Utc};
 use kefu_http::{
     jobs::{JobSettings, Runner},
     state::AppState,
 };
+use kefu_tests::api::{at, token};
 use kefu_tests::{Backend, TestApp, api::id, assert_problem, both_backends, org::org, spawn_app};
 use serde_json::{Value, json};
 
@@ -18,17 +18,6 @@ both_backends! {
     r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_counted => r_rp_13_a_plan_is_submitted_returned_reviewed_and_its_completion_rate_counted;
     r_rp_13_a_late_item_reminds_its_owner_once => r_rp_13_a_late_item_reminds_its_owner_once;
     r_rp_13_plans_keep_to_scope_and_roles => r_rp_13_plans_keep_to_scope_and_roles;
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-}
-
-/// A fresh token (tokens expire after 15 minutes of the app's clock).
-async fn token(app: &TestApp, username: &str) -> String {
-    let res = app.login(username, &format!("{username}-password")).await;
-    assert_eq!(res.status(), 200, "{username}");
-    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
 }
 
 /// `PATCH` an item with the plan's ETag.

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use kefu_domain::{
     calendar::BusinessCalendar,
     schedule::{
-        Cadence, ObligationState, ReportDefinition, Responsible, ScheduledPeriod, move_in_period,
-        schedule_for_year,
+        Cadence, ObligationState, ReportDefinition, ReportDefinitions, Responsible,
+        ScheduledPeriod, move_in_period, schedule_for_year,
     },
 };
 
@@ -224,6 +224,8 @@ fn remind(conn: &mut DbConnection, now: DateTime<Utc>, overdue: bool) -> Result<
     };
     let due: Vec<Obligation> = q.load(conn)?;
     let mut told = 0;
+    // Each group's definitions, read once per run rather than once per obligation.
+    let mut sets: std::collections::HashMap<String, ReportDefinitions> = Default::default();
     for o in due {
         let target = report_obligations::table.filter(report_obligations::id.eq(&o.id));
         let changed = if overdue {
@@ -238,7 +240,14 @@ fn remind(conn: &mut DbConnection, now: DateTime<Utc>, overdue: bool) -> Result<
         if changed == 0 {
             continue;
         }
-        let users = preparers(conn, &o)?;
+        if !sets.contains_key(&o.group_id) {
+            sets.insert(o.group_id.clone(), in_force(conn, &o.group_id)?.set);
+        }
+        let role = sets
+            .get(&o.group_id)
+            .and_then(|set| set.get(&o.code))
+            .map_or(kefu_domain::access::Role::CsSpecialist, |d| d.preparing_role);
+        let users = preparers(conn, &o, role)?;
         let (kind, verb) = if overdue {
             ("report_overdue", "已逾期")
         } else {
@@ -262,11 +271,11 @@ fn remind(conn: &mut DbConnection, now: DateTime<Utc>, overdue: bool) -> Result<
 
 /// Who prepares an obligation (R-RP-14): the holders of the definition's preparing role over
 /// the project or department (and a department's coordinator).
-fn preparers(conn: &mut DbConnection, o: &Obligation) -> Result<Vec<String>, StoreError> {
-    let role = in_force(conn, &o.group_id)?
-        .set
-        .get(&o.code)
-        .map_or(kefu_domain::access::Role::CsSpecialist, |d| d.preparing_role);
+fn preparers(
+    conn: &mut DbConnection,
+    o: &Obligation,
+    role: kefu_domain::access::Role,
+) -> Result<Vec<String>, StoreError> {
     let place = Place {
         company: Some(o.company_id.clone()),
         project: o.project_id.clone(),
